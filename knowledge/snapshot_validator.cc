@@ -228,16 +228,33 @@ void CheckValue(const FieldSpec& spec, const json& v, const std::string& path, E
   }
 }
 
+// The common case, checked without building a path: a value of the right type
+// (strings, integers, booleans; dates, times, enums and lists get the full check).
+bool IsPlainlyValid(const FieldSpec& spec, const json& v) {
+  switch (spec.shape) {
+    case Shape::kString: return v.is_string() && (spec.key != "id" || !v.get_ref<const std::string&>().empty());
+    case Shape::kInt: return v.is_number_integer() && v.get<int64_t>() >= 0;
+    case Shape::kBool: return v.is_boolean();
+    case Shape::kEnum:
+      return v.is_string() &&
+             std::find(spec.values.begin(), spec.values.end(), v.get_ref<const std::string&>()) != spec.values.end();
+    default: return false;
+  }
+}
+
+// Paths are built only when a value is wrong: most snapshots have no errors,
+// and building a string per field would dominate the cost of validation.
 void CheckFields(const std::vector<FieldSpec>& specs, const json& obj, const std::string& prefix,
                  ErrorList* errors) {
   for (const FieldSpec& spec : specs) {
-    std::string path = prefix + "/" + std::string(spec.key);
     auto it = obj.find(spec.key);
+    auto path = [&] { return prefix + "/" + std::string(spec.key); };
     if (it == obj.end() || it->is_null()) {
-      if (spec.required) errors->Add(path, it == obj.end() ? "required field is missing" : "required field is null");
+      if (spec.required) errors->Add(path(), it == obj.end() ? "required field is missing" : "required field is null");
       continue;
     }
-    CheckValue(spec, *it, path, errors);
+    if (IsPlainlyValid(spec, *it)) continue;
+    CheckValue(spec, *it, path(), errors);
   }
 }
 
@@ -338,7 +355,7 @@ void ValidateSnapshot(const json& doc, const PathNames* names, ErrorList* errors
     }
     for (size_t i = 0; i < it->size(); ++i) {
       const json& rec = (*it)[i];
-      std::string prefix = names->Of(c.name, i);
+      const std::string prefix = names->Of(c.name, i);
       if (!rec.is_object()) {
         errors->Add(prefix, "expected an object, got " + std::string(JsonTypeName(rec)));
         continue;
@@ -362,21 +379,25 @@ void ValidateSnapshot(const json& doc, const PathNames* names, ErrorList* errors
     for (size_t i = 0; i < it->size(); ++i) {
       const json& rec = (*it)[i];
       if (!rec.is_object()) continue;
-      std::string prefix = names->Of(c.name, i);
+      std::string prefix_storage;
+      auto prefix_of = [&]() -> const std::string& {
+        if (prefix_storage.empty()) prefix_storage = names->Of(c.name, i);
+        return prefix_storage;
+      };
       for (const FieldSpec& spec : c.fields) {
         if (spec.ref.empty()) continue;
         auto f = rec.find(spec.key);
         if (f == rec.end() || f->is_null()) continue;
         const auto& targets = ids[spec.ref];
         std::string_view noun = spec.ref == "groups" ? "group" : spec.ref == "users" ? "user" : "organisation";
-        auto check = [&](const json& v, const std::string& path) {
+        auto check = [&](const json& v, const auto& path) {
           if (!v.is_string()) return;  // reported in pass 1
           const auto& id = v.get_ref<const std::string&>();
-          if (!targets.count(id)) errors->Add(path, "no " + std::string(noun) + " with id " + Quote(id));
+          if (!targets.count(id)) errors->Add(path(), "no " + std::string(noun) + " with id " + Quote(id));
         };
-        std::string path = prefix + "/" + std::string(spec.key);
+        auto path = [&] { return prefix_of() + "/" + std::string(spec.key); };
         if (f->is_array()) {
-          for (size_t k = 0; k < f->size(); ++k) check((*f)[k], path + "/" + std::to_string(k));
+          for (size_t k = 0; k < f->size(); ++k) check((*f)[k], [&] { return path() + "/" + std::to_string(k); });
         } else {
           check(*f, path);
         }
@@ -387,7 +408,7 @@ void ValidateSnapshot(const json& doc, const PathNames* names, ErrorList* errors
         for (std::string_view key : {"case_owner_id", "manager_id", "mentor_id"}) {
           auto f = rec.find(key);
           if (f != rec.end() && !f->is_null()) {
-            errors->Add(prefix + "/" + std::string(key),
+            errors->Add(prefix_of() + "/" + std::string(key),
                         "learner-only field must be absent or null on a user of type " + Quote(*type));
           }
         }
@@ -399,7 +420,7 @@ void ValidateSnapshot(const json& doc, const PathNames* names, ErrorList* errors
         if (norm.empty()) continue;
         auto [pos, inserted] = logins.emplace(norm, i);
         if (!inserted && pos->second != i) {
-          errors->Add(prefix + "/" + std::string(key),
+          errors->Add(prefix_of() + "/" + std::string(key),
                       Quote(*value) + " is already the email or username of " +
                           names->Of("users", pos->second) + " (addresses are unique ignoring case and spaces)");
         }
