@@ -44,6 +44,12 @@ struct MatcherOptions {
   // offered as alternatives ("did you mean A or B?").
   double alternative_ratio = 0.85;
   int max_alternatives = 2;
+  // When the top candidate is rejected but its confidence is at least this,
+  // it is still offered as an alternative rather than dropped silently.
+  double suggest_above = 0.2;
+  // Weight of words the catalogue has never seen (names, off-topic words):
+  // they dilute the match a little, as an inverse document frequency.
+  double unknown_word_idf = 1.5;
   // Work caps: bytes of the question looked at, and tokens scored.
   size_t max_input_bytes = 2000;
   size_t max_tokens = 80;
@@ -75,6 +81,12 @@ struct MatchResult {
   std::vector<FaqCandidate> ranked;
   // Evidence for the top candidate.
   std::vector<MatchEvidence> evidence;
+  // The inputs of the calibration, for explanation and for fitting it.
+  struct Signals {
+    double score = 0;     // combined score of the top candidate
+    double margin = 0;    // its lead over the runner-up
+    double coverage = 0;  // share of the question's word weight the top FAQ knows
+  } signals;
   // "matched", "low_confidence", "no_content" (greeting, empty, emoji...).
   std::string reason;
   // The question was longer than the caps and only its start was read.
