@@ -8,6 +8,10 @@
 // (learner_id, case_owner_id...) are checked by the validator before any row is
 // written, so the only SQLite foreign keys are to `tenants` (ON DELETE CASCADE):
 // per-row reference checks tripled the cost of a 100,000-learner import.
+// SQLite is only ever queried by tenant (load, replace), which the primary keys
+// (tenant, seq) serve; lookups of users by id, email or name are served by the
+// in-memory hash indexes of TenantView, so secondary SQL indexes would only
+// slow imports down. The key columns are kept for inspection with sqlite3.
 #include "knowledge/store.h"
 
 #include <malloc.h>
@@ -65,45 +69,36 @@ CREATE TABLE IF NOT EXISTS tenants(
 CREATE TABLE IF NOT EXISTS groups(
   tenant TEXT NOT NULL REFERENCES tenants(tenant) ON DELETE CASCADE,
   seq INTEGER NOT NULL, id TEXT NOT NULL, parent TEXT, record TEXT NOT NULL,
-  PRIMARY KEY(tenant, seq), UNIQUE(tenant, id));
-CREATE INDEX IF NOT EXISTS groups_parent ON groups(tenant, parent);
+  PRIMARY KEY(tenant, seq));
 CREATE TABLE IF NOT EXISTS organisations(
   tenant TEXT NOT NULL REFERENCES tenants(tenant) ON DELETE CASCADE,
   seq INTEGER NOT NULL, id TEXT NOT NULL, record TEXT NOT NULL,
-  PRIMARY KEY(tenant, seq), UNIQUE(tenant, id));
+  PRIMARY KEY(tenant, seq));
 CREATE TABLE IF NOT EXISTS users(
   tenant TEXT NOT NULL REFERENCES tenants(tenant) ON DELETE CASCADE,
   seq INTEGER NOT NULL, id TEXT NOT NULL, type TEXT NOT NULL,
   email_key TEXT, username_key TEXT, organisation_id TEXT, record TEXT NOT NULL,
-  PRIMARY KEY(tenant, seq), UNIQUE(tenant, id));
-CREATE INDEX IF NOT EXISTS users_email ON users(tenant, email_key);
-CREATE INDEX IF NOT EXISTS users_username ON users(tenant, username_key);
-CREATE INDEX IF NOT EXISTS users_organisation ON users(tenant, organisation_id, type);
+  PRIMARY KEY(tenant, seq));
 CREATE TABLE IF NOT EXISTS programmes(
   tenant TEXT NOT NULL REFERENCES tenants(tenant) ON DELETE CASCADE,
   seq INTEGER NOT NULL, id TEXT NOT NULL, learner_id TEXT NOT NULL, record TEXT NOT NULL,
-  PRIMARY KEY(tenant, seq), UNIQUE(tenant, id));
-CREATE INDEX IF NOT EXISTS programmes_learner ON programmes(tenant, learner_id);
+  PRIMARY KEY(tenant, seq));
 CREATE TABLE IF NOT EXISTS ilr_episodes(
   tenant TEXT NOT NULL REFERENCES tenants(tenant) ON DELETE CASCADE,
   seq INTEGER NOT NULL, id TEXT NOT NULL, learner_id TEXT NOT NULL, record TEXT NOT NULL,
-  PRIMARY KEY(tenant, seq), UNIQUE(tenant, id));
-CREATE INDEX IF NOT EXISTS ilr_episodes_learner ON ilr_episodes(tenant, learner_id);
+  PRIMARY KEY(tenant, seq));
 CREATE TABLE IF NOT EXISTS documents(
   tenant TEXT NOT NULL REFERENCES tenants(tenant) ON DELETE CASCADE,
   seq INTEGER NOT NULL, id TEXT NOT NULL, learner_id TEXT NOT NULL, record TEXT NOT NULL,
-  PRIMARY KEY(tenant, seq), UNIQUE(tenant, id));
-CREATE INDEX IF NOT EXISTS documents_learner ON documents(tenant, learner_id);
+  PRIMARY KEY(tenant, seq));
 CREATE TABLE IF NOT EXISTS emails(
   tenant TEXT NOT NULL REFERENCES tenants(tenant) ON DELETE CASCADE,
   seq INTEGER NOT NULL, id TEXT NOT NULL, user_id TEXT NOT NULL, record TEXT NOT NULL,
-  PRIMARY KEY(tenant, seq), UNIQUE(tenant, id));
-CREATE INDEX IF NOT EXISTS emails_user ON emails(tenant, user_id);
+  PRIMARY KEY(tenant, seq));
 CREATE TABLE IF NOT EXISTS sign_ins(
   tenant TEXT NOT NULL REFERENCES tenants(tenant) ON DELETE CASCADE,
   seq INTEGER NOT NULL, user_id TEXT NOT NULL, record TEXT NOT NULL,
   PRIMARY KEY(tenant, seq));
-CREATE INDEX IF NOT EXISTS sign_ins_user ON sign_ins(tenant, user_id);
 )sql";
 
 // Thin RAII over a prepared statement owned by the connection's cache.
@@ -174,6 +169,17 @@ ImportCounts CountSnapshot(const json& doc) {
   c.emails = n("emails");
   c.sign_ins = n("sign_ins");
   return c;
+}
+
+// "/users/u-7" (built by appending: GCC 12 misreports `"/" + string` chains).
+std::string Pointer(std::string_view collection, std::string_view key) {
+  std::string out;
+  out.reserve(collection.size() + key.size() + 2);
+  out.push_back('/');
+  out.append(collection);
+  out.push_back('/');
+  out.append(key);
+  return out;
 }
 
 int64_t* CountOf(ImportCounts& c, std::string_view collection) {
@@ -259,20 +265,16 @@ struct Store::Impl {
     return doc;
   }
 
-  // Replaces the tenant's rows with `doc` in one transaction (caller holds write_mu).
-  Status WriteTenant(const json& doc, const ImportOptions& options) {
-    const std::string tenant = doc["tenant"]["id"].get<std::string>();
-    WHYD_RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
-    Status st = WriteRows(tenant, doc, options);
-    if (st.ok()) st = Exec("COMMIT");
-    if (!st.ok()) {
-      (void)Exec("ROLLBACK");
-      return st;
+  // Replaces the tenant's rows with `doc`, inside the caller's transaction.
+  // The document may still be invalid (it is validated concurrently): shapes
+  // are not trusted here, and any failure just aborts the transaction.
+  Status WriteRows(const json& doc, const ImportOptions& options) {
+    const json* id = nullptr;
+    if (auto t = doc.find("tenant"); t != doc.end() && t->is_object()) {
+      if (auto i = t->find("id"); i != t->end() && i->is_string()) id = &*i;
     }
-    return OkStatus();
-  }
-
-  Status WriteRows(const std::string& tenant, const json& doc, const ImportOptions& options) {
+    if (id == nullptr) return InvalidArgumentError("no tenant id");
+    const std::string& tenant = id->get_ref<const std::string&>();
     {
       auto del = Prepare("DELETE FROM tenants WHERE tenant = ?1");
       if (!del.ok()) return del.status();
@@ -336,15 +338,46 @@ struct Store::Impl {
     return OkStatus();
   }
 
-  // Writes the rows and builds the new view at the same time (both only read
-  // `doc`); the view is published by the caller only if the write committed.
-  std::shared_ptr<const TenantView> WriteAndBuild(const json& doc, const ImportOptions& options,
-                                                  Status* status) {
+  // Validates `doc` and, at the same time, writes it in an open transaction:
+  // the transaction commits only if the document is valid (else it rolls back,
+  // and nothing was applied). The new view is built once validation passed,
+  // while rows are still being written, and published after the commit.
+  // Caller holds write_mu.
+  ImportResult ValidateWriteAndPublish(json& doc, const PathNames* names,
+                                       const std::string& expected_tenant,
+                                       const ImportOptions& options, ImportResult result) {
+    ErrorList errors;
     std::shared_ptr<const TenantView> view;
-    std::thread builder([&] { view = BuildTenantView(doc); });
-    *status = WriteTenant(doc, options);
-    builder.join();
-    return view;
+    std::thread checker([&] {
+      ValidateSnapshot(doc, names, &errors);
+      if (errors.empty() && !expected_tenant.empty() &&
+          doc["tenant"]["id"].get_ref<const std::string&>() != expected_tenant) {
+        errors.Add("/tenant/id", "the snapshot is of tenant '" +
+                                     doc["tenant"]["id"].get_ref<const std::string&>() + "', not '" +
+                                     expected_tenant + "'");
+      }
+      if (errors.empty()) view = BuildTenantView(doc);
+    });
+    Status written = Exec("BEGIN IMMEDIATE");
+    if (written.ok()) {
+      written = WriteRows(doc, options);
+    }
+    checker.join();
+    if (!errors.empty() || !written.ok()) {
+      (void)Exec("ROLLBACK");
+      if (!errors.empty()) return InvalidInput(errors);
+      result.status = written;
+      return result;
+    }
+    result.status = Exec("COMMIT");
+    if (!result.ok()) {
+      (void)Exec("ROLLBACK");
+      return result;
+    }
+    result.tenant_id = std::string(view->id());
+    doc = json();  // free the document before publishing
+    Publish(std::move(view));
+    return result;
   }
 
   void Publish(std::shared_ptr<const TenantView> view) {
@@ -412,24 +445,10 @@ ImportResult Store::ImportSnapshot(std::string_view text, const ImportOptions& o
     FieldError error = ParseErrorOf(e);
     return Failure(InvalidArgumentError(error.reason), {error});
   }
-  ErrorList errors;
-  ValidateSnapshot(doc, nullptr, &errors);
-  if (errors.empty() && !options.expected_tenant.empty() &&
-      doc["tenant"]["id"].get<std::string>() != options.expected_tenant) {
-    errors.Add("/tenant/id", "the snapshot is of tenant '" + doc["tenant"]["id"].get<std::string>() +
-                                 "', not '" + options.expected_tenant + "'");
-  }
-  if (!errors.empty()) return InvalidInput(errors);
-
   ImportResult result;
-  result.tenant_id = doc["tenant"]["id"].get<std::string>();
   result.counts = CountSnapshot(doc);
   std::lock_guard<std::mutex> lock(impl_->write_mu);
-  auto view = impl_->WriteAndBuild(doc, options, &result.status);
-  if (!result.ok()) return result;
-  doc = json();  // free the document before publishing
-  impl_->Publish(std::move(view));
-  return result;
+  return impl_->ValidateWriteAndPublish(doc, nullptr, options.expected_tenant, options, std::move(result));
 }
 
 ImportResult Store::ApplyRecords(std::string_view tenant_id, std::string_view text,
@@ -547,17 +566,10 @@ ImportResult Store::ApplyRecords(std::string_view tenant_id, std::string_view te
     auto& prefixes = names.prefixes[std::string(spec.name)];
     const json& list = doc[spec.name];
     for (size_t i = prefixes.size(); i < list.size(); ++i) {
-      prefixes.push_back("/" + std::string(spec.name) + "/" +
-                         (spec.has_id ? list[i].value("id", std::to_string(i)) : std::to_string(i)));
+      prefixes.push_back(Pointer(spec.name, spec.has_id ? list[i].value("id", std::to_string(i)) : std::to_string(i)));
     }
   }
-  ValidateSnapshot(doc, &names, &errors);
-  if (!errors.empty()) return InvalidInput(errors);
-  auto view = impl_->WriteAndBuild(doc, options, &result.status);
-  if (!result.ok()) return result;
-  doc = json();
-  impl_->Publish(std::move(view));
-  return result;
+  return impl_->ValidateWriteAndPublish(doc, &names, "", options, std::move(result));
 }
 
 std::shared_ptr<const TenantView> Store::Tenant(std::string_view tenant_id) const {
