@@ -348,19 +348,20 @@ struct Store::Impl {
                                        const ImportOptions& options, ImportResult result) {
     ErrorList errors;
     std::shared_ptr<const TenantView> view;
+    const json& shared_doc = doc;  // both threads only read it
     std::thread checker([&] {
-      ValidateSnapshot(doc, names, &errors);
-      if (errors.empty() && !expected_tenant.empty() &&
-          doc["tenant"]["id"].get_ref<const std::string&>() != expected_tenant) {
-        errors.Add("/tenant/id", "the snapshot is of tenant '" +
-                                     doc["tenant"]["id"].get_ref<const std::string&>() + "', not '" +
-                                     expected_tenant + "'");
+      ValidateSnapshot(shared_doc, names, &errors);
+      if (errors.empty() && !expected_tenant.empty()) {
+        const std::string& id = shared_doc.at("tenant").at("id").get_ref<const std::string&>();
+        if (id != expected_tenant) {
+          errors.Add("/tenant/id", "the snapshot is of tenant '" + id + "', not '" + expected_tenant + "'");
+        }
       }
-      if (errors.empty()) view = BuildTenantView(doc);
+      if (errors.empty()) view = BuildTenantView(shared_doc);
     });
     Status written = Exec("BEGIN IMMEDIATE");
     if (written.ok()) {
-      written = WriteRows(doc, options);
+      written = WriteRows(shared_doc, options);
     }
     checker.join();
     if (!errors.empty() || !written.ok()) {
