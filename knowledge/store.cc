@@ -197,7 +197,9 @@ int64_t* CountOf(ImportCounts& c, std::string_view collection) {
 
 struct Store::Impl {
   sqlite3* db = nullptr;
-  std::mutex write_mu;  // guards db and statements: one writer at a time
+  // Guards db and statements: one writer at a time. The connection is opened
+  // NOMUTEX because this mutex already serialises every use of it.
+  std::mutex write_mu;
   std::unordered_map<std::string, sqlite3_stmt*> statements;
 
   mutable std::mutex views_mu;  // guards views
@@ -397,7 +399,7 @@ Store::~Store() = default;
 StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   auto impl = std::make_unique<Impl>();
   if (sqlite3_open_v2(path.c_str(), &impl->db,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                       nullptr) != SQLITE_OK) {
     std::string message = impl->db ? sqlite3_errmsg(impl->db) : "out of memory";
     return UnavailableError("cannot open store '" + path + "': " + message);
