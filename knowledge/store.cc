@@ -193,6 +193,107 @@ int64_t* CountOf(ImportCounts& c, std::string_view collection) {
   return &c.sign_ins;
 }
 
+// The text of every element of the snapshot's collection arrays, sliced from the
+// document as sent, so the stored raw record is the client's own bytes and the
+// import need not serialise 600,000 records again. Runs only on text that
+// nlohmann::json has already parsed, so the syntax is known to be valid; keys
+// written with escapes are not recognised (their records fall back to dump()).
+using RawRecords = std::unordered_map<std::string, std::vector<std::string_view>>;
+
+class RawScanner {
+ public:
+  explicit RawScanner(std::string_view text) : t_(text) {}
+
+  RawRecords Scan() {
+    RawRecords out;
+    SkipSpace();
+    if (!Eat('{')) return out;
+    SkipSpace();
+    if (Eat('}')) return out;
+    while (i_ < t_.size()) {
+      SkipSpace();
+      std::string_view key = String();
+      SkipSpace();
+      if (!Eat(':')) return {};
+      SkipSpace();
+      if (FindCollection(key) != nullptr && Peek() == '[') {
+        std::vector<std::string_view>& items = out[std::string(key)];
+        items.clear();  // a repeated key: the last one wins, as in the parsed document
+        ++i_;
+        SkipSpace();
+        if (!Eat(']')) {
+          while (i_ < t_.size()) {
+            SkipSpace();
+            size_t begin = i_;
+            SkipValue();
+            items.push_back(t_.substr(begin, i_ - begin));
+            SkipSpace();
+            if (Eat(']')) break;
+            if (!Eat(',')) return {};
+          }
+        }
+      } else {
+        SkipValue();
+      }
+      SkipSpace();
+      if (Eat('}')) break;
+      if (!Eat(',')) return {};
+    }
+    return out;
+  }
+
+ private:
+  char Peek() const { return i_ < t_.size() ? t_[i_] : '\0'; }
+  bool Eat(char c) {
+    if (Peek() != c) return false;
+    ++i_;
+    return true;
+  }
+  void SkipSpace() {
+    while (i_ < t_.size() && (t_[i_] == ' ' || t_[i_] == '\n' || t_[i_] == '\r' || t_[i_] == '\t')) ++i_;
+  }
+  // The raw characters between the quotes.
+  std::string_view String() {
+    if (!Eat('"')) return {};
+    size_t begin = i_;
+    while (i_ < t_.size() && t_[i_] != '"') i_ += t_[i_] == '\\' ? 2 : 1;
+    std::string_view s = t_.substr(begin, i_ - begin);
+    ++i_;
+    return s;
+  }
+  void SkipValue() {
+    char c = Peek();
+    if (c == '"') {
+      String();
+    } else if (c == '{' || c == '[') {
+      int depth = 0;
+      while (i_ < t_.size()) {
+        char d = t_[i_];
+        if (d == '"') {
+          String();
+          continue;
+        }
+        if (d == '{' || d == '[') ++depth;
+        if (d == '}' || d == ']') {
+          if (--depth == 0) {
+            ++i_;
+            return;
+          }
+        }
+        ++i_;
+      }
+    } else {
+      while (i_ < t_.size() && t_[i_] != ',' && t_[i_] != '}' && t_[i_] != ']' && t_[i_] != ' ' &&
+             t_[i_] != '\n' && t_[i_] != '\r' && t_[i_] != '\t') {
+        ++i_;
+      }
+    }
+  }
+
+  std::string_view t_;
+  size_t i_ = 0;
+};
+
 }  // namespace
 
 struct Store::Impl {
@@ -270,7 +371,7 @@ struct Store::Impl {
   // Replaces the tenant's rows with `doc`, inside the caller's transaction.
   // The document may still be invalid (it is validated concurrently): shapes
   // are not trusted here, and any failure just aborts the transaction.
-  Status WriteRows(const json& doc, const ImportOptions& options) {
+  Status WriteRows(const json& doc, const RawRecords* raw, const ImportOptions& options) {
     const json* id = nullptr;
     if (auto t = doc.find("tenant"); t != doc.end() && t->is_object()) {
       if (auto i = t->find("id"); i != t->end() && i->is_string()) id = &*i;
@@ -311,6 +412,11 @@ struct Store::Impl {
       sql += ", record) VALUES(" + params + ", ?" + std::to_string(n) + ")";
       auto ins = Prepare(sql);
       if (!ins.ok()) return ins.status();
+      const std::vector<std::string_view>* raw_items = nullptr;
+      if (raw != nullptr) {
+        auto r = raw->find(t.name);
+        if (r != raw->end() && r->second.size() == list->size()) raw_items = &r->second;
+      }
       int64_t seq = 0;
       for (const json& rec : *list) {
         Statement s(*ins);
@@ -327,7 +433,11 @@ struct Store::Impl {
             s.Text(col++, v->get_ref<const std::string&>());
           }
         }
-        s.Text(col, rec.dump());
+        if (raw_items != nullptr) {
+          s.Text(col, (*raw_items)[static_cast<size_t>(seq - 1)]);
+        } else {
+          s.Text(col, rec.dump());
+        }
         if (sqlite3_step(s.get()) != SQLITE_DONE) return Error(std::string("insert into ") + t.name);
         ++written;
         if (options.fail_after_rows != 0 && written >= options.fail_after_rows) {
@@ -345,7 +455,7 @@ struct Store::Impl {
   // and nothing was applied). The new view is built once validation passed,
   // while rows are still being written, and published after the commit.
   // Caller holds write_mu.
-  ImportResult ValidateWriteAndPublish(json& doc, const PathNames* names,
+  ImportResult ValidateWriteAndPublish(json& doc, const RawRecords* raw, const PathNames* names,
                                        const std::string& expected_tenant,
                                        const ImportOptions& options, ImportResult result) {
     ErrorList errors;
@@ -363,7 +473,7 @@ struct Store::Impl {
     });
     Status written = Exec("BEGIN IMMEDIATE");
     if (written.ok()) {
-      written = WriteRows(shared_doc, options);
+      written = WriteRows(shared_doc, raw, options);
     }
     checker.join();
     if (!errors.empty() || !written.ok()) {
@@ -453,7 +563,9 @@ ImportResult Store::ImportSnapshot(std::string_view text, const ImportOptions& o
   ImportResult result;
   result.counts = CountSnapshot(doc);
   std::lock_guard<std::mutex> lock(impl_->write_mu);
-  return impl_->ValidateWriteAndPublish(doc, nullptr, options.expected_tenant, options, std::move(result));
+  const RawRecords raw = RawScanner(text).Scan();
+  return impl_->ValidateWriteAndPublish(doc, &raw, nullptr, options.expected_tenant, options,
+                                        std::move(result));
 }
 
 ImportResult Store::ApplyRecords(std::string_view tenant_id, std::string_view text,
@@ -574,7 +686,7 @@ ImportResult Store::ApplyRecords(std::string_view tenant_id, std::string_view te
       prefixes.push_back(Pointer(spec.name, spec.has_id ? list[i].value("id", std::to_string(i)) : std::to_string(i)));
     }
   }
-  return impl_->ValidateWriteAndPublish(doc, &names, "", options, std::move(result));
+  return impl_->ValidateWriteAndPublish(doc, nullptr, &names, "", options, std::move(result));
 }
 
 std::shared_ptr<const TenantView> Store::Tenant(std::string_view tenant_id) const {
