@@ -124,6 +124,28 @@ void BM_GatherFacts(benchmark::State& state) {
 BENCHMARK(BM_GatherFacts)->Arg(1000)->Arg(100000)->Repetitions(5)->ReportAggregatesOnly(true)
     ->Unit(benchmark::kMicrosecond);
 
+// Tenant subjects count every user: linear in the tenant, built only when asked.
+void BM_GatherStats(benchmark::State& state) {
+  const int learners = static_cast<int>(state.range(0));
+  auto& store = Stores()[learners];
+  if (!store) {
+    state.SkipWithError("run BM_GatherFacts first (it imports the tenant)");
+    return;
+  }
+  auto view = store->Tenant("synthetic");
+  whyd::FactRequest request;
+  request.asker_id = "a-0";
+  request.now = *whyd::ParseTimestamp("2026-11-29T10:00:00Z");
+  request.want_stats = true;
+  whyd::FactArena arena;
+  for (auto _ : state) {
+    auto root = whyd::GatherFacts(*view, request, arena);
+    benchmark::DoNotOptimize(root);
+    arena.Reset();
+  }
+}
+BENCHMARK(BM_GatherStats)->Arg(1000)->Arg(100000)->Unit(benchmark::kMicrosecond);
+
 }  // namespace
 
 BENCHMARK_MAIN();
