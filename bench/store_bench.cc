@@ -14,6 +14,7 @@
 #include <string>
 
 #include "engine/time_util.h"
+#include "knowledge/account_schema.h"
 #include "knowledge/facts_gatherer.h"
 #include "knowledge/store.h"
 #include "knowledge/store_synthetic.h"
@@ -96,6 +97,25 @@ std::map<int, std::unique_ptr<whyd::Store>>& Stores() {
   return stores;
 }
 
+// The same shape of subject at every tenant size, so that only the size
+// differs: the first learner from the middle on who has a manager and a
+// mentor, two sign-ins and two employers in the dropdown.
+std::string TypicalLearner(const whyd::TenantView& view) {
+  const whyd::AccountFields& F = whyd::Fields();
+  const int64_t now = *whyd::ParseTimestamp("2026-11-29T10:00:00Z");
+  const auto& users = view.users();
+  for (size_t i = users.size() / 2; i < users.size(); ++i) {
+    const whyd::Record& u = *users[i];
+    if (u.get(F.u.type).as_string() != "learner" || u.get(F.u.mentor_id).kind() != whyd::Kind::kString) continue;
+    if (u.get(F.u.sign_ins).as_list()->size != 2) continue;
+    whyd::FactArena arena;
+    const whyd::Record* facts = whyd::BuildUserFacts(view, u, now, 1, arena);
+    if (facts->get(F.u.eligible_employers).as_list()->size != 2) continue;
+    return std::string(u.get(F.u.id).as_string());
+  }
+  return "l-0";
+}
+
 void BM_GatherFacts(benchmark::State& state) {
   const int learners = static_cast<int>(state.range(0));
   auto& store = Stores()[learners];
@@ -109,7 +129,7 @@ void BM_GatherFacts(benchmark::State& state) {
     }
   }
   auto view = store->Tenant("synthetic");
-  const std::string subject = "l-" + std::to_string(learners / 2);
+  const std::string subject = TypicalLearner(*view);
   whyd::FactRequest request;
   request.asker_id = "a-0";
   request.user_id = subject;
