@@ -191,16 +191,25 @@ StatusOr<const Record*> GatherFacts(const TenantView& tenant, const FactRequest&
   StatusOr<const Record*> asker = FindSubject(tenant, request.asker_id, "asker");
   if (!asker.ok()) return asker.status();
   root->set(F.r.asker, Value::OfRecord(BuildUserFacts(tenant, **asker, now, 1, arena)));
+  const Record* user = nullptr;
+  const Record* other = nullptr;
   if (!request.user_id.empty()) {
-    StatusOr<const Record*> user = FindSubject(tenant, request.user_id, "user");
-    if (!user.ok()) return user.status();
-    root->set(F.r.user, Value::OfRecord(BuildUserFacts(tenant, **user, now, 1, arena)));
+    StatusOr<const Record*> found = FindSubject(tenant, request.user_id, "user");
+    if (!found.ok()) return found.status();
+    user = *found;
   }
   if (!request.other_id.empty()) {
-    StatusOr<const Record*> other = FindSubject(tenant, request.other_id, "other user");
-    if (!other.ok()) return other.status();
-    root->set(F.r.other, Value::OfRecord(BuildUserFacts(tenant, **other, now, 1, arena)));
+    StatusOr<const Record*> found = FindSubject(tenant, request.other_id, "other user");
+    if (!found.ok()) return found.status();
+    other = *found;
   }
+  // In a user+user subject the learner is `user`; accept the pair either way round.
+  if (user != nullptr && other != nullptr && Str(*user, F.u.type) != "learner" &&
+      Str(*other, F.u.type) == "learner") {
+    std::swap(user, other);
+  }
+  if (user != nullptr) root->set(F.r.user, Value::OfRecord(BuildUserFacts(tenant, *user, now, 1, arena)));
+  if (other != nullptr) root->set(F.r.other, Value::OfRecord(BuildUserFacts(tenant, *other, now, 1, arena)));
   if (request.email) root->set(F.r.email, Value::OfRecord(BuildEmailLookup(tenant, *request.email, now, arena)));
   if (request.question) root->set(F.r.question, Value::OfRecord(BuildQuestion(*request.question, arena)));
   if (request.want_stats) {

@@ -42,8 +42,11 @@ struct QuestionFacts {
 
 struct FactRequest {
   std::string_view asker_id;          // required
-  std::string_view user_id;           // subject user; empty for none
-  std::string_view other_id;          // second user of a user+user subject; empty for none
+  std::string_view user_id;           // subject user (an id, or an email/username); empty for none
+  // Second user of a user+user subject; empty for none. When `user_id` names a
+  // non-learner and `other_id` a learner, they are swapped: the learner is
+  // always `user` (causes.yaml accepts the pair either way round).
+  std::string_view other_id;
   std::optional<std::string> email;   // an address asked about (email FAQs)
   int64_t now = 0;                    // evaluation time, seconds since the epoch
   const QuestionFacts* question = nullptr;

@@ -2,11 +2,13 @@
 // served from an immutable in-memory view.
 //
 // Writes (a full snapshot, or record upserts/deletes; shared/spec/account-state.md
-// and api.md) are validated as a whole first: every problem is collected as
-// {path, reason} (at most 100) and nothing is applied unless all is valid. A valid
-// write replaces the tenant's rows in ONE SQLite transaction (WAL journal, foreign
-// keys on), so a crash mid-write leaves the previous state intact; only after the
-// commit is a new TenantView built and published.
+// and api.md) are validated as a whole: every problem is collected as
+// {path, reason} (at most 100) and nothing is applied unless all is valid. The
+// tenant's rows are replaced in ONE SQLite transaction (WAL journal, foreign
+// keys on), written while validation runs on another thread and committed only
+// if the document is valid, so a rejected or interrupted write (even a kill)
+// leaves the previous state intact; only after the commit is the new
+// TenantView published.
 //
 // Reads never touch SQLite: Tenant() hands out a shared_ptr to the tenant's
 // current TenantView, an immutable index of typed records (the stored fields of
@@ -140,8 +142,10 @@ class Store {
   // Applies {"upsert": {"users": [...], ...}, "delete": {"users": ["u-1"]}} to
   // an existing tenant. The resulting state is validated as a snapshot would
   // be; paths of errors name the request ("/upsert/users/0/status") when the
-  // problem is in an upserted record. Deleting a user also deletes their
-  // programmes, ILR episodes, documents, emails and sign-ins. All or nothing.
+  // problem is in an upserted record, else the stored record by id
+  // ("/users/u-7/manager_id"). Deleting a user also deletes their programmes,
+  // ILR episodes, documents, emails and sign-ins. Tenant settings change only
+  // through a snapshot. All or nothing.
   ImportResult ApplyRecords(std::string_view tenant_id, std::string_view json,
                             const ImportOptions& options = {});
 

@@ -151,7 +151,9 @@ std::shared_ptr<const TenantView> BuildTenantView(const json& doc) {
     }
     std::vector<const Record*> own_groups;
     std::vector<std::string_view> chain_ids, roots;
-    if (const Value& ids = r->get(F.u.group_ids); ids.kind() == Kind::kList) {
+    const Value& ids = r->get(F.u.group_ids);
+    if (ids.is_null()) r->set(F.u.group_ids, StringList({}, arena));  // known: no groups
+    if (ids.kind() == Kind::kList) {
       for (const Value& id : *ids.as_list()) {
         auto g = rep->group_by_id.find(id.as_string());
         if (g == rep->group_by_id.end()) continue;

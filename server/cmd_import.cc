@@ -30,7 +30,11 @@ int RunImport(const std::vector<std::string>& args) {
     if (args[i] == "--db" && i + 1 < args.size()) {
       db = args[++i];
     } else if (args[i] == "--max-mb" && i + 1 < args.size()) {
-      max_mb = std::stoul(args[++i]);
+      const std::string& value = args[++i];
+      if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos || value.size() > 6) {
+        return Usage();
+      }
+      max_mb = std::stoul(value);
     } else if (args[i] == "--help" || args[i] == "-h") {
       Usage();
       return 0;

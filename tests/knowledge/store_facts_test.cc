@@ -150,3 +150,24 @@ TEST_CASE("the email lookup finds the holder and tells exact from case variants"
 
 }  // namespace
 }  // namespace whyd
+
+namespace whyd {
+namespace {
+
+TEST_CASE("a user+user pair given employer first is put learner first", "[store][facts]") {
+  Fixture fx;
+  const AccountFields& F = Fields();
+  FactArena arena;
+  FactRequest req;
+  req.asker_id = "a-1";
+  req.user_id = "erin@bakery.test";  // named by email
+  req.other_id = "l-1";
+  req.now = kNow;
+  auto root = GatherFacts(*fx.view, req, arena);
+  REQUIRE(root.ok());
+  CHECK(S(R(*root, F.r.user), F.u.id) == "l-1");
+  CHECK(S(R(*root, F.r.other), F.u.id) == "e-1");
+}
+
+}  // namespace
+}  // namespace whyd
