@@ -41,6 +41,12 @@ constexpr double kWeightBm25 = 0.5;
 constexpr double kWeightExample = 0.5;
 constexpr double kPatternBonus = 1.0;
 
+// Typo correction is the costly step (a few dozen hash probes per word), so
+// it is bounded: words longer than this are not real words, and a question
+// gets at most kMaxTypoAttempts attempts.
+constexpr size_t kMaxTypoWordLength = 20;
+constexpr int kMaxTypoAttempts = 12;
+
 // Longest lexicon phrase, in words; bounds the phrase lookup per position.
 constexpr size_t kMaxLexiconPhrase = 5;
 
@@ -174,6 +180,7 @@ std::vector<Token> QuestionMatcher::Index::Tokenize(std::string_view text, bool 
   std::vector<std::string> words = SplitWords(text, limits, truncated, &capitalised);
   std::vector<Token> stems;
   stems.reserve(words.size());
+  int typo_attempts = 0;
   for (size_t w = 0; w < words.size(); ++w) {
     const std::string& word = words[w];
     // A capitalised word the catalogue does not know is most likely a name
@@ -182,8 +189,10 @@ std::vector<Token> QuestionMatcher::Index::Tokenize(std::string_view text, bool 
     Token token;
     token.surface = word;
     std::string form = word;
-    if (correct_typos && !IsStopWord(word) && vocabulary.count(word) == 0 &&
+    if (correct_typos && typo_attempts < kMaxTypoAttempts && word.size() <= kMaxTypoWordLength &&
+        !IsStopWord(word) && vocabulary.count(word) == 0 &&
         std::none_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      ++typo_attempts;
       int distance = 0;
       std::string fixed = CorrectTypo(word, &distance);
       if (!fixed.empty()) {

@@ -34,13 +34,14 @@ constexpr std::array<std::string_view, 96> kStopWords = {
     "when",   "where", "which",  "who",   "why",   "would",
 };
 
-constexpr std::array<std::string_view, 48> kSmallTalkWords = {
-    "afternoon", "agent", "anybody", "anyone", "around", "bot", "bye", "chat",
-    "cheers", "day", "evening", "fine", "good", "goodbye", "great", "hello",
-    "help", "helpful", "hey", "hi", "hiya", "human", "live", "lol",
-    "man", "morning", "need", "nice", "no", "now", "ok", "okay",
-    "person", "real", "somebody", "someone", "speak", "ta", "talk", "team",
-    "thank", "thanks", "thankyou", "thx", "very", "want", "yes", "you",
+constexpr std::array<std::string_view, 54> kSmallTalkWords = {
+    "afternoon", "agent", "all", "anybody", "anyone", "around", "bot", "bye",
+    "chat", "cheers", "day", "evening", "everything", "fine", "good", "goodbye",
+    "great", "hello", "help", "helpful", "hey", "hi", "hiya", "human",
+    "live", "lol", "lot", "lots", "man", "morning", "much", "need",
+    "nice", "no", "now", "ok", "okay", "person", "real", "somebody",
+    "someone", "speak", "ta", "talk", "team", "thank", "thanks", "thankyou",
+    "that", "thx", "very", "want", "yes", "you",
 };
 
 // Suffix rewrites that fold UK spelling into US spelling (applied first).

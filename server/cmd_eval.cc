@@ -251,6 +251,13 @@ void PrintReport(const nlohmann::json& j) {
 // Questions answered wrongly, to stderr: for looking at what the matcher
 // misses (never for copying evaluation lines into packs).
 void PrintMisses(const std::vector<Labelled>& questions, const std::vector<Outcome>& outcomes) {
+  size_t slowest = 0;
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    if (outcomes[i].micros > outcomes[slowest].micros) slowest = i;
+  }
+  if (!outcomes.empty()) {
+    std::fprintf(stderr, "SLOWEST %.1f us: %s\n", outcomes[slowest].micros, questions[slowest].question.c_str());
+  }
   for (size_t i = 0; i < outcomes.size(); ++i) {
     const MatchResult& r = outcomes[i].result;
     const std::string expected = outcomes[i].expected.value_or("null");
