@@ -12,14 +12,11 @@
 //       halves swap. Prints the fitted constants and held-out figures.
 //
 // Thread-safety: a command-line entry point; single-threaded.
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -29,6 +26,7 @@
 #include <vector>
 
 #include "engine/catalogue.h"
+#include "engine/pack_loader.h"
 #include "engine/status.h"
 #include "knowledge/question_matcher.h"
 #include "server/command.h"
@@ -41,73 +39,10 @@ struct Catalogue {
   std::vector<LexiconGroup> lexicon;
 };
 
-// TEMPORARY: a minimal reader of the matching-relevant parts of rules/*.yaml,
-// until the pack loader (engine/pack_loader.h, branch `packs`) is merged.
-std::vector<std::string> ReadStrings(const YAML::Node& node) {
-  std::vector<std::string> out;
-  if (!node) return out;
-  for (const auto& item : node) out.push_back(item.as<std::string>());
-  return out;
-}
-
 StatusOr<Catalogue> LoadCatalogue(const std::string& dir) {
-  Catalogue catalogue;
-  std::vector<std::filesystem::path> files;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    if (entry.path().extension() == ".yaml") files.push_back(entry.path());
-  }
-  if (ec) return InvalidArgumentError("cannot read rules directory '" + dir + "': " + ec.message());
-  std::sort(files.begin(), files.end());
-  std::map<std::string, FaqMatchData> extra_match;
-  for (const auto& file : files) {
-    try {
-      YAML::Node root = YAML::LoadFile(file.string());
-      for (const auto& f : root["faqs"]) {
-        FaqDef faq;
-        faq.id = f["id"].as<std::string>();
-        if (f["title"]) faq.title = f["title"].as<std::string>();
-        if (f["subject"]) faq.subject = f["subject"].as<std::string>();
-        if (f["answer"]) faq.answer = f["answer"].as<std::string>();
-        if (f["match"]) {
-          faq.match.keywords = ReadStrings(f["match"]["keywords"]);
-          faq.match.examples = ReadStrings(f["match"]["examples"]);
-          faq.match.patterns = ReadStrings(f["match"]["patterns"]);
-        }
-        faq.pack = root["pack"] ? root["pack"].as<std::string>() : "";
-        faq.where.file = file.string();
-        faq.where.line = f.Mark().line + 1;
-        catalogue.faqs.push_back(std::move(faq));
-      }
-      for (const auto& m : root["match"]) {
-        FaqMatchData& data = extra_match[m.first.as<std::string>()];
-        for (auto& k : ReadStrings(m.second["keywords"])) data.keywords.push_back(k);
-        for (auto& e : ReadStrings(m.second["examples"])) data.examples.push_back(e);
-        for (auto& p : ReadStrings(m.second["patterns"])) data.patterns.push_back(p);
-      }
-      for (const auto& g : root["lexicon"]) {
-        LexiconGroup group;
-        group.words = ReadStrings(g);
-        group.where.file = file.string();
-        group.where.line = g.Mark().line + 1;
-        catalogue.lexicon.push_back(std::move(group));
-      }
-    } catch (const YAML::Exception& e) {
-      return InvalidArgumentError(file.string() + ": " + e.what());
-    }
-  }
-  for (auto& [id, data] : extra_match) {
-    auto it = std::find_if(catalogue.faqs.begin(), catalogue.faqs.end(),
-                           [&](const FaqDef& f) { return f.id == id; });
-    if (it == catalogue.faqs.end()) return NotFoundError("match: names unknown FAQ '" + id + "'");
-    auto append = [](std::vector<std::string>& to, const std::vector<std::string>& from) {
-      to.insert(to.end(), from.begin(), from.end());
-    };
-    append(it->match.keywords, data.keywords);
-    append(it->match.examples, data.examples);
-    append(it->match.patterns, data.patterns);
-  }
-  return catalogue;
+  StatusOr<PackSet> packs = LoadPacks(dir);
+  if (!packs.ok()) return packs.status();
+  return Catalogue{packs->faqs(), packs->lexicon()};
 }
 
 struct Labelled {
