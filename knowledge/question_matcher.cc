@@ -44,8 +44,8 @@ constexpr double kPatternBonus = 1.0;
 // Typo correction is the costly step (a few dozen hash probes per word), so
 // it is bounded: words longer than this are not real words, and a question
 // gets at most kMaxTypoAttempts attempts.
-constexpr size_t kMaxTypoWordLength = 20;
-constexpr int kMaxTypoAttempts = 12;
+constexpr size_t kMaxTypoWordLength = 16;
+constexpr int kMaxTypoAttempts = 8;
 
 // Longest lexicon phrase, in words; bounds the phrase lookup per position.
 constexpr size_t kMaxLexiconPhrase = 5;
@@ -74,6 +74,9 @@ struct QuestionMatcher::Index {
   struct Faq {
     std::string id;
     std::unordered_map<std::string, double> tf;  // weighted term frequency
+    // Terms of the author-written matching text (title, keywords, examples),
+    // not the answer: coverage must not grow with the length of an answer.
+    std::unordered_set<std::string> match_terms;
     double length = 0;
     std::vector<int> examples;  // indices into example_docs
     std::vector<std::pair<std::unique_ptr<RE2>, std::string>> patterns;
@@ -329,6 +332,7 @@ QuestionMatcher::QuestionMatcher(const std::vector<FaqDef>& faqs,
     const int faq_number = static_cast<int>(index->faqs.size());
     auto add_text = [&](const std::string& text, double weight) {
       for (const std::string& term : Index::Terms(index->Tokenize(text, false, nullptr))) {
+        if (weight != kAnswerWeight) faq.match_terms.insert(term);
         double w = weight * (term.find(' ') != std::string::npos ? kBigramWeight : 1.0);
         faq.tf[term] += w;
         faq.length += w;
@@ -507,7 +511,7 @@ StatusOr<MatchResult> QuestionMatcher::Match(std::string_view question) const {
   // Coverage: how much of what the question says the top FAQ knows about.
   double covered = 0;
   for (const auto& [term, w] : query) {
-    if (term.find(' ') == std::string::npos && top_faq.tf.count(term) != 0) covered += w;
+    if (term.find(' ') == std::string::npos && top_faq.match_terms.count(term) != 0) covered += w;
   }
   const double coverage = unigram_mass > 0 ? covered / unigram_mass : 0;
   auto confidence_of = [&](double score, double margin) {
