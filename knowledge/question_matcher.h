@@ -34,10 +34,10 @@ namespace whyd {
 // (docs/matching.md explains how they were obtained).
 struct MatcherOptions {
   // Confidence = 1 / (1 + exp(-(bias + w_score*score + w_margin*margin + w_coverage*coverage))).
-  double calib_bias = -1.899;
-  double calib_score = 0.162;
-  double calib_margin = 3.172;
-  double calib_coverage = 4.074;
+  double calib_bias = -2.107;
+  double calib_score = 0.298;
+  double calib_margin = 3.129;
+  double calib_coverage = 4.563;
   // Below this confidence the matcher answers "no FAQ".
   double reject_below = 0.5;
   // Runners-up whose score is at least this fraction of the top score are
