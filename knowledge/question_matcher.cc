@@ -77,6 +77,8 @@ struct QuestionMatcher::Index {
     // Terms of the author-written matching text (title, keywords, examples),
     // not the answer: coverage must not grow with the length of an answer.
     std::unordered_set<std::string> match_terms;
+    // Each keyword's unigram terms: the FAQ's core concepts.
+    std::vector<std::vector<std::string>> keywords;
     double length = 0;
     std::vector<int> examples;  // indices into example_docs
     std::vector<std::pair<std::unique_ptr<RE2>, std::string>> patterns;
@@ -352,7 +354,14 @@ QuestionMatcher::QuestionMatcher(const std::vector<FaqDef>& faqs,
     add_text(def.title, kTitleWeight);
     add_example(def.title);
     add_text(def.answer, kAnswerWeight);
-    for (const auto& k : def.match.keywords) add_text(k, kKeywordWeight);
+    for (const auto& k : def.match.keywords) {
+      add_text(k, kKeywordWeight);
+      std::vector<std::string> unigrams;
+      for (const Token& t : index->Tokenize(k, false, nullptr)) {
+        if (t.content) unigrams.push_back(t.term);
+      }
+      if (!unigrams.empty()) faq.keywords.push_back(std::move(unigrams));
+    }
     for (const auto& e : def.match.examples) {
       add_text(e, kExampleWeight);
       add_example(e);
@@ -514,13 +523,28 @@ StatusOr<MatchResult> QuestionMatcher::Match(std::string_view question) const {
     if (term.find(' ') == std::string::npos && top_faq.match_terms.count(term) != 0) covered += w;
   }
   const double coverage = unigram_mass > 0 ? covered / unigram_mass : 0;
+  // Keyword match: the best share (by weight) of one keyword found in the question.
+  double keyword = 0;
+  for (const auto& k : top_faq.keywords) {
+    double have = 0, all = 0;
+    for (const std::string& term : k) {
+      double w = index.Idf(term, options_.unknown_word_idf);
+      all += w;
+      if (query.count(term) != 0) have += w;
+    }
+    if (all > 0) keyword = std::max(keyword, have / all);
+  }
+  // A matched pattern (a pasted error message) identifies the FAQ as surely
+  // as a whole keyword does.
+  if (pattern_hit[top.faq] >= 0) keyword = 1.0;
   auto confidence_of = [&](double score, double margin) {
     return Sigmoid(options_.calib_bias + options_.calib_score * score +
-                   options_.calib_margin * margin + options_.calib_coverage * coverage);
+                   options_.calib_margin * margin + options_.calib_coverage * coverage +
+                   options_.calib_keyword * keyword);
   };
   const double runner_up = scored.size() > 1 ? scored[1].score : 0;
   result.confidence = confidence_of(top.score, top.score - runner_up);
-  result.signals = {top.score, top.score - runner_up, coverage};
+  result.signals = {top.score, top.score - runner_up, coverage, keyword};
   for (size_t r = 0; r < scored.size() && r < 3; ++r) {
     FaqCandidate candidate;
     candidate.faq_id = index.faqs[scored[r].faq].id;

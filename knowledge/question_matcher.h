@@ -33,13 +33,15 @@ namespace whyd {
 // Tunable constants. The defaults are the documented, fitted values
 // (docs/matching.md explains how they were obtained).
 struct MatcherOptions {
-  // Confidence = 1 / (1 + exp(-(bias + w_score*score + w_margin*margin + w_coverage*coverage))).
-  double calib_bias = -2.107;
-  double calib_score = 0.298;
-  double calib_margin = 3.129;
-  double calib_coverage = 4.563;
+  // Confidence = 1 / (1 + exp(-(bias + w_score*score + w_margin*margin + w_coverage*coverage
+  //                              + w_keyword*keyword))).
+  double calib_bias = -4.195;
+  double calib_score = 0.0;
+  double calib_margin = 1.385;
+  double calib_coverage = 2.705;
+  double calib_keyword = 4.891;
   // Below this confidence the matcher answers "no FAQ".
-  double reject_below = 0.5;
+  double reject_below = 0.55;
   // Runners-up whose score is at least this fraction of the top score are
   // offered as alternatives ("did you mean A or B?").
   double alternative_ratio = 0.85;
@@ -86,6 +88,7 @@ struct MatchResult {
     double score = 0;     // combined score of the top candidate
     double margin = 0;    // its lead over the runner-up
     double coverage = 0;  // share of the question's word weight the top FAQ knows
+    double keyword = 0;   // best share of one of the top FAQ's keywords present
   } signals;
   // "matched", "low_confidence", "no_content" (greeting, empty, emoji...).
   std::string reason;

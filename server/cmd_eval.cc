@@ -221,22 +221,25 @@ std::vector<Outcome> Score(const QuestionMatcher& matcher, const std::vector<Lab
 
 // Logistic regression by gradient descent on (score, margin, coverage).
 struct Fit {
-  double bias, score, margin, coverage;
+  double bias, score, margin, coverage, keyword;
 };
 Fit FitLogistic(const std::vector<std::pair<MatchResult::Signals, bool>>& samples) {
-  double w[4] = {0, 0, 0, 0};
+  double w[5] = {0, 0, 0, 0, 0};
   const double n = std::max<size_t>(1, samples.size());
   for (int iteration = 0; iteration < 20000; ++iteration) {
-    double g[4] = {0, 0, 0, 0};
+    double g[5] = {0, 0, 0, 0, 0};
     for (const auto& [s, label] : samples) {
-      double x[4] = {1, s.score, s.margin, s.coverage};
-      double z = w[0] + w[1] * x[1] + w[2] * x[2] + w[3] * x[3];
+      double x[5] = {1, s.score, s.margin, s.coverage, s.keyword};
+      double z = w[0] + w[1] * x[1] + w[2] * x[2] + w[3] * x[3] + w[4] * x[4];
       double err = 1 / (1 + std::exp(-z)) - (label ? 1 : 0);
-      for (int k = 0; k < 4; ++k) g[k] += err * x[k];
+      for (int k = 0; k < 5; ++k) g[k] += err * x[k];
     }
-    for (int k = 0; k < 4; ++k) w[k] -= 2.0 * (g[k] / n + 1e-3 * (k ? w[k] : 0));
+    for (int k = 0; k < 5; ++k) w[k] -= 2.0 * (g[k] / n + 1e-3 * (k ? w[k] : 0));
+    // More evidence must never lower confidence: the weights stay >= 0
+    // (projected gradient descent), whatever the collinearity of the signals.
+    for (int k = 1; k < 5; ++k) w[k] = std::max(0.0, w[k]);
   }
-  return {w[0], w[1], w[2], w[3]};
+  return {w[0], w[1], w[2], w[3], w[4]};
 }
 
 int RunFit(const Catalogue& catalogue, const std::string& oos_path, bool json) {
@@ -287,6 +290,7 @@ int RunFit(const Catalogue& catalogue, const std::string& oos_path, bool json) {
   options.calib_score = fit.score;
   options.calib_margin = fit.margin;
   options.calib_coverage = fit.coverage;
+  options.calib_keyword = fit.keyword;
   std::vector<Outcome> refit;
   for (int fold = 0; fold < 2; ++fold) {
     std::vector<FaqDef> faqs = catalogue.faqs;
@@ -332,12 +336,13 @@ int RunFit(const Catalogue& catalogue, const std::string& oos_path, bool json) {
               {"calib_score", fit.score},
               {"calib_margin", fit.margin},
               {"calib_coverage", fit.coverage},
+              {"calib_keyword", fit.keyword},
               {"samples", samples.size()}};
   if (json) {
     std::printf("%s\n", j.dump().c_str());
   } else {
-    std::printf("fitted on %zu held-out phrasings: bias %.3f score %.3f margin %.3f coverage %.3f\n\n",
-                samples.size(), fit.bias, fit.score, fit.margin, fit.coverage);
+    std::printf("fitted on %zu held-out phrasings: bias %.3f score %.3f margin %.3f coverage %.3f keyword %.3f\n\n",
+                samples.size(), fit.bias, fit.score, fit.margin, fit.coverage, fit.keyword);
     PrintReport(j);
     std::printf("\nreject threshold sweep (held out): threshold top1 false_reject oos_recall\n");
     for (const auto& row : sweep) {

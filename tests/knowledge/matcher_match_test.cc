@@ -157,12 +157,13 @@ TEST_CASE("a question between two FAQs offers the other as an alternative", "[ma
 }
 
 TEST_CASE("confidence grows with the evidence for a FAQ", "[matcher][calibration]") {
-  // The calibration's weights are positive, so confidence is monotone in
-  // score, margin and coverage.
+  // The calibration's weights are never negative, so confidence is monotone
+  // in score, margin, coverage and keyword match.
   const MatcherOptions& o = Matcher().options();
-  CHECK(o.calib_score > 0);
+  CHECK(o.calib_score >= 0);
   CHECK(o.calib_margin > 0);
   CHECK(o.calib_coverage > 0);
+  CHECK(o.calib_keyword > 0);
   double weak = MustMatch("manager").confidence;
   double middle = MustMatch("manager dropdown").confidence;
   double strong = MustMatch("the same manager appears twice in the manager dropdown").confidence;
