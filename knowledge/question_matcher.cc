@@ -382,16 +382,25 @@ QuestionMatcher::QuestionMatcher(const std::vector<FaqDef>& faqs,
     index->faqs.push_back(std::move(faq));
   }
 
-  // Inverse document frequencies over the FAQs (a FAQ is one document).
+  // Inverse document frequencies over the FAQs (a FAQ is one document),
+  // counted on the author-written matching text: answers are long prose whose
+  // common words would otherwise shift every weight (and the calibration)
+  // whenever an answer is edited. A term found only in answers counts its
+  // answer occurrences.
   std::unordered_map<std::string, int> document_frequency;
+  std::unordered_map<std::string, int> answer_only_frequency;
   double total_length = 0;
   for (const Index::Faq& faq : index->faqs) {
     total_length += faq.length;
+    for (const std::string& term : faq.match_terms) ++document_frequency[term];
+  }
+  for (const Index::Faq& faq : index->faqs) {
     for (const auto& [term, tf] : faq.tf) {
       (void)tf;
-      ++document_frequency[term];
+      if (document_frequency.count(term) == 0) ++answer_only_frequency[term];
     }
   }
+  document_frequency.insert(answer_only_frequency.begin(), answer_only_frequency.end());
   const double n = static_cast<double>(index->faqs.size());
   index->average_length = std::max(1.0, total_length / n);
   for (const auto& [term, df] : document_frequency) {
