@@ -144,16 +144,6 @@ int TypoBudget(size_t length) { return length >= 8 ? 2 : (length >= 4 ? 1 : 0); 
 std::string QuestionMatcher::Index::CorrectTypo(const std::string& word, int* distance) const {
   const int budget = TypoBudget(word.size());
   if (budget == 0) return {};
-  std::vector<std::string> probes = {word};
-  // Deletions of the question word meet deletions of the vocabulary word
-  // (symmetric delete): covers insertions, deletions, substitutions, swaps.
-  for (size_t i = 0; i < word.size(); ++i) {
-    probes.push_back(word.substr(0, i) + word.substr(i + 1));
-    if (budget >= 2) {
-      const std::string& one = probes.back();
-      for (size_t j = 0; j < one.size(); ++j) probes.push_back(one.substr(0, j) + one.substr(j + 1));
-    }
-  }
   std::string best;
   int best_distance = budget + 1;
   int best_frequency = 0;
@@ -169,11 +159,34 @@ std::string QuestionMatcher::Index::CorrectTypo(const std::string& word, int* di
       best_frequency = frequency;
     }
   };
-  for (const std::string& probe : probes) {
-    if (vocabulary.count(probe) != 0) consider(probe);
-    auto it = deletions.find(probe);
-    if (it == deletions.end()) continue;
+  auto probe = [&](const std::string& key) {
+    if (vocabulary.count(key) != 0) consider(key);
+    auto it = deletions.find(key);
+    if (it == deletions.end()) return;
     for (const std::string& candidate : it->second) consider(candidate);
+  };
+  // Deletions of the question word meet deletions of the vocabulary word
+  // (symmetric delete): covers insertions, deletions, substitutions, swaps.
+  // Two deletions are tried only when one found nothing within distance 1:
+  // most typos are one slip, and the second round is the costly one.
+  probe(word);
+  std::string shorter;
+  for (size_t i = 0; i < word.size(); ++i) {
+    shorter.assign(word, 0, i);
+    shorter.append(word, i + 1, std::string::npos);
+    probe(shorter);
+  }
+  if (best_distance > 1 && budget >= 2) {
+    std::string shortest;
+    for (size_t i = 0; i < word.size(); ++i) {
+      shorter.assign(word, 0, i);
+      shorter.append(word, i + 1, std::string::npos);
+      for (size_t j = i; j < shorter.size(); ++j) {  // j >= i: each pair once
+        shortest.assign(shorter, 0, j);
+        shortest.append(shorter, j + 1, std::string::npos);
+        probe(shortest);
+      }
+    }
   }
   *distance = best_distance;
   return best;

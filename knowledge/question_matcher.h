@@ -35,11 +35,11 @@ namespace whyd {
 struct MatcherOptions {
   // Confidence = 1 / (1 + exp(-(bias + w_score*score + w_margin*margin + w_coverage*coverage
   //                              + w_keyword*keyword))).
-  double calib_bias = -4.195;
+  double calib_bias = -4.258;
   double calib_score = 0.0;
-  double calib_margin = 1.385;
-  double calib_coverage = 2.705;
-  double calib_keyword = 4.891;
+  double calib_margin = 1.143;
+  double calib_coverage = 2.896;
+  double calib_keyword = 4.899;
   // Below this confidence the matcher answers "no FAQ".
   double reject_below = 0.55;
   // Runners-up whose score is at least this fraction of the top score are
