@@ -110,6 +110,14 @@ TEST_CASE("typos are corrected against the catalogue's vocabulary", "[matcher][t
   REQUIRE(r.faq_id);
   CHECK(*r.faq_id == "archive");
   CHECK(Mentions(r.evidence, MatchEvidence::Kind::kWord, "arhcive", "typo of 'archive'"));
+  // Two slips in a long word are still found.
+  MatchResult two = MustMatch("does the subscrptin cancelation remove evidnce");
+  REQUIRE(two.faq_id);
+  CHECK(*two.faq_id == "evidence");
+  CHECK(Mentions(two.evidence, MatchEvidence::Kind::kWord, "subscrptin", "typo of 'subscription'"));
+  // Short words are never "corrected" into catalogue words.
+  MatchResult shorty = MustMatch("lok");
+  CHECK(shorty.evidence.empty());
 }
 
 TEST_CASE("a pasted error message matches its FAQ's pattern", "[matcher][patterns]") {
