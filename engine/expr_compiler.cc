@@ -534,7 +534,7 @@ class Compiler {
       path->depth = n->depth + 1;
       n = path;
     }
-    n->steps.push_back(index);
+    n->steps.push_back(PathStep{record, index});
     n->end = name.end;
     n->type = record->field(index).type;
     return n;
@@ -549,8 +549,8 @@ class Compiler {
     std::string text;
     if (n->base == nullptr) {
       const RecordType* record = schema_.root();
-      for (int step : n->steps) {
-        const FieldDef& field = record->field(step);
+      for (const PathStep& step : n->steps) {
+        const FieldDef& field = record->field(step.field);
         if (!text.empty()) text += '.';
         text += field.name;
         record = field.type.record;
@@ -558,8 +558,8 @@ class Compiler {
     } else if (n->base->op == Op::kVar && !PrefixOfSlot(n->base->slot).empty()) {
       text = PrefixOfSlot(n->base->slot);
       const RecordType* record = n->base->type.record;
-      for (int step : n->steps) {
-        const FieldDef& field = record->field(step);
+      for (const PathStep& step : n->steps) {
+        const FieldDef& field = record->field(step.field);
         text += '.';
         text += field.name;
         record = field.type.record;
@@ -608,8 +608,13 @@ class Compiler {
       case Tok::kLParen: {
         const int begin = Take().begin;
         Node* inner = ParseExpr();
-        if (inner == nullptr || !Expect(Tok::kRParen, "to close '('")) return nullptr;
-        (void)begin;
+        if (inner == nullptr) return nullptr;
+        const int end = Peek().end;
+        if (!Expect(Tok::kRParen, "to close '('")) return nullptr;
+        // The parentheses belong to the operand, so that `(a + b) > c` shows
+        // its left side as "(a + b)".
+        inner->begin = begin;
+        inner->end = end;
         return inner;
       }
       case Tok::kLBracket: return ParseList();
@@ -682,7 +687,7 @@ class Compiler {
       return Error(t.begin, "unknown name '" + t.text + "'" + Suggestion(t.text, names));
     }
     Node* n = NewNode(Op::kPath, t.begin, t.end);
-    n->steps.push_back(index);
+    n->steps.push_back(PathStep{root, index});
     n->type = root->field(index).type;
     return n;
   }
