@@ -4,7 +4,8 @@
 //       Lines are {"q": "...", "faq": "<id>" | null}. Reports top-1 accuracy and
 //       top-3 recall on in-scope questions, out-of-scope recall (null answered
 //       null), in-scope false rejections, the most confused pairs, a calibration
-//       table and latency per question.
+//       table and latency per question (thread CPU time, warmed-up pass).
+//       --misses lists wrong answers on stderr; --reject-below X tries a threshold.
 //   whyd eval --rules DIR --fit OUT_OF_SCOPE.txt [--json]
 //       Fits the confidence calibration on the packs' own example phrasings,
 //       two-fold: half of each FAQ's examples build the matcher, the other half
