@@ -41,6 +41,12 @@ constexpr double kWeightBm25 = 0.5;
 constexpr double kWeightExample = 0.5;
 constexpr double kPatternBonus = 1.0;
 
+// Typo correction is the costly step (a few dozen hash probes per word), so
+// it is bounded: words longer than this are not real words, and a question
+// gets at most kMaxTypoAttempts attempts.
+constexpr size_t kMaxTypoWordLength = 16;
+constexpr int kMaxTypoAttempts = 8;
+
 // Longest lexicon phrase, in words; bounds the phrase lookup per position.
 constexpr size_t kMaxLexiconPhrase = 5;
 
@@ -68,6 +74,11 @@ struct QuestionMatcher::Index {
   struct Faq {
     std::string id;
     std::unordered_map<std::string, double> tf;  // weighted term frequency
+    // Terms of the author-written matching text (title, keywords, examples),
+    // not the answer: coverage must not grow with the length of an answer.
+    std::unordered_set<std::string> match_terms;
+    // Each keyword's unigram terms: the FAQ's core concepts.
+    std::vector<std::vector<std::string>> keywords;
     double length = 0;
     std::vector<int> examples;  // indices into example_docs
     std::vector<std::pair<std::unique_ptr<RE2>, std::string>> patterns;
@@ -82,14 +93,24 @@ struct QuestionMatcher::Index {
   std::vector<Faq> faqs;
   std::vector<ExampleDoc> example_docs;
   std::unordered_map<std::string, double> idf;
+  // Postings, so that a question costs one lookup per term: the FAQs that
+  // use a term with its weighted frequency, and the examples that contain it.
+  struct Postings {
+    std::vector<std::pair<int, double>> faqs;
+    std::vector<int> examples;
+  };
+  std::unordered_map<std::string, Postings> postings;
   double average_length = 1;
   // Lexicon: stems of a phrase joined by ' ' -> canonical term.
   std::unordered_map<std::string, std::string> synonyms;
+  // First stem of a lexicon phrase -> its longest phrase length in words.
+  std::unordered_map<std::string, size_t> phrase_starts;
   std::unordered_map<std::string, std::string> canonical_display;  // term -> readable word
   // Typo correction: known surface words and their deletion neighbourhoods.
   std::unordered_map<std::string, int> vocabulary;  // surface -> frequency
   std::unordered_map<std::string, std::vector<std::string>> deletions;
   SplitLimits limits;
+  RE2 email_address{"[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63})+"};
 
   // Text -> tokens; correct_typos is only for questions (catalogue words are
   // the vocabulary).
@@ -123,16 +144,6 @@ int TypoBudget(size_t length) { return length >= 8 ? 2 : (length >= 4 ? 1 : 0); 
 std::string QuestionMatcher::Index::CorrectTypo(const std::string& word, int* distance) const {
   const int budget = TypoBudget(word.size());
   if (budget == 0) return {};
-  std::vector<std::string> probes = {word};
-  // Deletions of the question word meet deletions of the vocabulary word
-  // (symmetric delete): covers insertions, deletions, substitutions, swaps.
-  for (size_t i = 0; i < word.size(); ++i) {
-    probes.push_back(word.substr(0, i) + word.substr(i + 1));
-    if (budget >= 2) {
-      const std::string& one = probes.back();
-      for (size_t j = 0; j < one.size(); ++j) probes.push_back(one.substr(0, j) + one.substr(j + 1));
-    }
-  }
   std::string best;
   int best_distance = budget + 1;
   int best_frequency = 0;
@@ -148,11 +159,34 @@ std::string QuestionMatcher::Index::CorrectTypo(const std::string& word, int* di
       best_frequency = frequency;
     }
   };
-  for (const std::string& probe : probes) {
-    if (vocabulary.count(probe) != 0) consider(probe);
-    auto it = deletions.find(probe);
-    if (it == deletions.end()) continue;
+  auto probe = [&](const std::string& key) {
+    if (vocabulary.count(key) != 0) consider(key);
+    auto it = deletions.find(key);
+    if (it == deletions.end()) return;
     for (const std::string& candidate : it->second) consider(candidate);
+  };
+  // Deletions of the question word meet deletions of the vocabulary word
+  // (symmetric delete): covers insertions, deletions, substitutions, swaps.
+  // Two deletions are tried only when one found nothing within distance 1:
+  // most typos are one slip, and the second round is the costly one.
+  probe(word);
+  std::string shorter;
+  for (size_t i = 0; i < word.size(); ++i) {
+    shorter.assign(word, 0, i);
+    shorter.append(word, i + 1, std::string::npos);
+    probe(shorter);
+  }
+  if (best_distance > 1 && budget >= 2) {
+    std::string shortest;
+    for (size_t i = 0; i < word.size(); ++i) {
+      shorter.assign(word, 0, i);
+      shorter.append(word, i + 1, std::string::npos);
+      for (size_t j = i; j < shorter.size(); ++j) {  // j >= i: each pair once
+        shortest.assign(shorter, 0, j);
+        shortest.append(shorter, j + 1, std::string::npos);
+        probe(shortest);
+      }
+    }
   }
   *distance = best_distance;
   return best;
@@ -160,15 +194,23 @@ std::string QuestionMatcher::Index::CorrectTypo(const std::string& word, int* di
 
 std::vector<Token> QuestionMatcher::Index::Tokenize(std::string_view text, bool correct_typos,
                                                     bool* truncated) const {
-  std::vector<std::string> words = SplitWords(text, limits, truncated);
+  std::vector<bool> capitalised;
+  std::vector<std::string> words = SplitWords(text, limits, truncated, &capitalised);
   std::vector<Token> stems;
   stems.reserve(words.size());
-  for (std::string& word : words) {
+  int typo_attempts = 0;
+  for (size_t w = 0; w < words.size(); ++w) {
+    const std::string& word = words[w];
+    // A capitalised word the catalogue does not know is most likely a name
+    // (a person, the product): it says nothing about which FAQ is asked.
+    if (correct_typos && capitalised[w] && vocabulary.count(word) == 0) continue;
     Token token;
     token.surface = word;
     std::string form = word;
-    if (correct_typos && !IsStopWord(word) && vocabulary.count(word) == 0 &&
+    if (correct_typos && typo_attempts < kMaxTypoAttempts && word.size() <= kMaxTypoWordLength &&
+        !IsStopWord(word) && vocabulary.count(word) == 0 &&
         std::none_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      ++typo_attempts;
       int distance = 0;
       std::string fixed = CorrectTypo(word, &distance);
       if (!fixed.empty()) {
@@ -185,7 +227,9 @@ std::vector<Token> QuestionMatcher::Index::Tokenize(std::string_view text, bool 
   tokens.reserve(stems.size());
   for (size_t i = 0; i < stems.size();) {
     bool folded = false;
-    for (size_t n = std::min(kMaxLexiconPhrase, stems.size() - i); n >= 1 && !folded; --n) {
+    auto start = phrase_starts.find(stems[i].term);
+    const size_t longest = start == phrase_starts.end() ? 0 : start->second;
+    for (size_t n = std::min(longest, stems.size() - i); n >= 1 && !folded; --n) {
       std::string key = stems[i].term;
       for (size_t k = 1; k < n; ++k) key += ' ' + stems[i + k].term;
       auto it = synonyms.find(key);
@@ -285,6 +329,8 @@ QuestionMatcher::QuestionMatcher(const std::vector<FaqDef>& faqs,
         return;
       }
       index->synonyms.emplace(JoinTerms(stems, ' '), canonical);
+      size_t& longest = index->phrase_starts[stems.front()];
+      longest = std::max(longest, stems.size());
     }
   }
 
@@ -301,6 +347,7 @@ QuestionMatcher::QuestionMatcher(const std::vector<FaqDef>& faqs,
     const int faq_number = static_cast<int>(index->faqs.size());
     auto add_text = [&](const std::string& text, double weight) {
       for (const std::string& term : Index::Terms(index->Tokenize(text, false, nullptr))) {
+        if (weight != kAnswerWeight) faq.match_terms.insert(term);
         double w = weight * (term.find(' ') != std::string::npos ? kBigramWeight : 1.0);
         faq.tf[term] += w;
         faq.length += w;
@@ -320,7 +367,14 @@ QuestionMatcher::QuestionMatcher(const std::vector<FaqDef>& faqs,
     add_text(def.title, kTitleWeight);
     add_example(def.title);
     add_text(def.answer, kAnswerWeight);
-    for (const auto& k : def.match.keywords) add_text(k, kKeywordWeight);
+    for (const auto& k : def.match.keywords) {
+      add_text(k, kKeywordWeight);
+      std::vector<std::string> unigrams;
+      for (const Token& t : index->Tokenize(k, false, nullptr)) {
+        if (t.content) unigrams.push_back(t.term);
+      }
+      if (!unigrams.empty()) faq.keywords.push_back(std::move(unigrams));
+    }
     for (const auto& e : def.match.examples) {
       add_text(e, kExampleWeight);
       add_example(e);
@@ -341,20 +395,39 @@ QuestionMatcher::QuestionMatcher(const std::vector<FaqDef>& faqs,
     index->faqs.push_back(std::move(faq));
   }
 
-  // Inverse document frequencies over the FAQs (a FAQ is one document).
+  // Inverse document frequencies over the FAQs (a FAQ is one document),
+  // counted on the author-written matching text: answers are long prose whose
+  // common words would otherwise shift every weight (and the calibration)
+  // whenever an answer is edited. A term found only in answers counts its
+  // answer occurrences.
   std::unordered_map<std::string, int> document_frequency;
+  std::unordered_map<std::string, int> answer_only_frequency;
   double total_length = 0;
   for (const Index::Faq& faq : index->faqs) {
     total_length += faq.length;
+    for (const std::string& term : faq.match_terms) ++document_frequency[term];
+  }
+  for (const Index::Faq& faq : index->faqs) {
     for (const auto& [term, tf] : faq.tf) {
       (void)tf;
-      ++document_frequency[term];
+      if (document_frequency.count(term) == 0) ++answer_only_frequency[term];
     }
   }
+  document_frequency.insert(answer_only_frequency.begin(), answer_only_frequency.end());
   const double n = static_cast<double>(index->faqs.size());
   index->average_length = std::max(1.0, total_length / n);
   for (const auto& [term, df] : document_frequency) {
     index->idf[term] = std::log(1.0 + (n - df + 0.5) / (df + 0.5));
+  }
+  for (size_t f = 0; f < index->faqs.size(); ++f) {
+    for (const auto& [term, tf] : index->faqs[f].tf) {
+      index->postings[term].faqs.emplace_back(static_cast<int>(f), tf);
+    }
+  }
+  for (size_t e = 0; e < index->example_docs.size(); ++e) {
+    for (const std::string& term : index->example_docs[e].terms) {
+      index->postings[term].examples.push_back(static_cast<int>(e));
+    }
   }
   for (Index::ExampleDoc& doc : index->example_docs) {
     double sum = 0;
@@ -377,8 +450,12 @@ StatusOr<MatchResult> QuestionMatcher::Match(std::string_view question) const {
     question = question.substr(0, options_.max_input_bytes);
     result.truncated = true;
   }
+  // An address says "this is about an email" to the scorer; the address
+  // itself is noise (mentions.h extracts it for the diagnosis).
+  std::string text(question);
+  RE2::GlobalReplace(&text, index.email_address, " email ");
   bool cut = false;
-  std::vector<Token> tokens = index.Tokenize(question, true, &cut);
+  std::vector<Token> tokens = index.Tokenize(text, true, &cut);
   result.truncated = result.truncated || cut;
   std::vector<std::string> terms = Index::Terms(tokens);
 
@@ -424,35 +501,36 @@ StatusOr<MatchResult> QuestionMatcher::Match(std::string_view question) const {
     double score;
     int best_example;
   };
-  std::vector<Scored> scored;
-  scored.reserve(index.faqs.size());
-  for (size_t f = 0; f < index.faqs.size(); ++f) {
-    const Index::Faq& faq = index.faqs[f];
-    double bm25 = 0;
-    for (const auto& [term, w] : query) {
-      auto it = faq.tf.find(term);
-      if (it == faq.tf.end()) continue;
-      double tf = it->second;
-      double saturation = tf * (kBm25K1 + 1) /
-                          (tf + kBm25K1 * (1 - kBm25B + kBm25B * faq.length / index.average_length));
-      bm25 += w * saturation * (term.find(' ') != std::string::npos ? kBigramWeight : 1.0);
+  const size_t faq_count = index.faqs.size();
+  std::vector<double> bm25(faq_count, 0.0);
+  std::vector<double> dot(index.example_docs.size(), 0.0);
+  for (const auto& [term, w] : query) {
+    auto it = index.postings.find(term);
+    if (it == index.postings.end()) continue;
+    const double phrase = term.find(' ') != std::string::npos ? kBigramWeight : 1.0;
+    for (const auto& [f, tf] : it->second.faqs) {
+      const double length_norm =
+          1 - kBm25B + kBm25B * index.faqs[f].length / index.average_length;
+      bm25[f] += w * phrase * tf * (kBm25K1 + 1) / (tf + kBm25K1 * length_norm);
     }
-    bm25 /= (kBm25K1 + 1);
+    const double idf = index.Idf(term, 0);
+    for (int e : it->second.examples) dot[e] += w * idf;
+  }
+  std::vector<Scored> scored;
+  scored.reserve(faq_count);
+  for (size_t f = 0; f < faq_count; ++f) {
     double best_cosine = 0;
     int best_example = -1;
-    for (int e : faq.examples) {
+    for (int e : index.faqs[f].examples) {
       const Index::ExampleDoc& doc = index.example_docs[e];
-      double dot = 0;
-      for (const auto& [term, w] : query) {
-        if (doc.terms.count(term) != 0) dot += w * index.Idf(term, 0);
-      }
-      double cosine = doc.norm > 0 ? dot / (query_norm * doc.norm) : 0;
+      if (dot[e] <= 0 || doc.norm <= 0) continue;
+      double cosine = dot[e] / (query_norm * doc.norm);
       if (cosine > best_cosine) {
         best_cosine = cosine;
         best_example = e;
       }
     }
-    double score = kWeightBm25 * (bm25 / bm25_ceiling) + kWeightExample * best_cosine;
+    double score = kWeightBm25 * (bm25[f] / (kBm25K1 + 1) / bm25_ceiling) + kWeightExample * best_cosine;
     if (pattern_hit[f] >= 0) score += kPatternBonus;
     scored.push_back({static_cast<int>(f), score, best_example});
   }
@@ -464,16 +542,31 @@ StatusOr<MatchResult> QuestionMatcher::Match(std::string_view question) const {
   // Coverage: how much of what the question says the top FAQ knows about.
   double covered = 0;
   for (const auto& [term, w] : query) {
-    if (term.find(' ') == std::string::npos && top_faq.tf.count(term) != 0) covered += w;
+    if (term.find(' ') == std::string::npos && top_faq.match_terms.count(term) != 0) covered += w;
   }
   const double coverage = unigram_mass > 0 ? covered / unigram_mass : 0;
+  // Keyword match: the best share (by weight) of one keyword found in the question.
+  double keyword = 0;
+  for (const auto& k : top_faq.keywords) {
+    double have = 0, all = 0;
+    for (const std::string& term : k) {
+      double w = index.Idf(term, options_.unknown_word_idf);
+      all += w;
+      if (query.count(term) != 0) have += w;
+    }
+    if (all > 0) keyword = std::max(keyword, have / all);
+  }
+  // A matched pattern (a pasted error message) identifies the FAQ as surely
+  // as a whole keyword does.
+  if (pattern_hit[top.faq] >= 0) keyword = 1.0;
   auto confidence_of = [&](double score, double margin) {
     return Sigmoid(options_.calib_bias + options_.calib_score * score +
-                   options_.calib_margin * margin + options_.calib_coverage * coverage);
+                   options_.calib_margin * margin + options_.calib_coverage * coverage +
+                   options_.calib_keyword * keyword);
   };
   const double runner_up = scored.size() > 1 ? scored[1].score : 0;
   result.confidence = confidence_of(top.score, top.score - runner_up);
-  result.signals = {top.score, top.score - runner_up, coverage};
+  result.signals = {top.score, top.score - runner_up, coverage, keyword};
   for (size_t r = 0; r < scored.size() && r < 3; ++r) {
     FaqCandidate candidate;
     candidate.faq_id = index.faqs[scored[r].faq].id;

@@ -33,13 +33,15 @@ namespace whyd {
 // Tunable constants. The defaults are the documented, fitted values
 // (docs/matching.md explains how they were obtained).
 struct MatcherOptions {
-  // Confidence = 1 / (1 + exp(-(bias + w_score*score + w_margin*margin + w_coverage*coverage))).
-  double calib_bias = -4.0;
-  double calib_score = 3.0;
-  double calib_margin = 6.0;
-  double calib_coverage = 3.0;
+  // Confidence = 1 / (1 + exp(-(bias + w_score*score + w_margin*margin + w_coverage*coverage
+  //                              + w_keyword*keyword))).
+  double calib_bias = -4.258;
+  double calib_score = 0.0;
+  double calib_margin = 1.143;
+  double calib_coverage = 2.896;
+  double calib_keyword = 4.899;
   // Below this confidence the matcher answers "no FAQ".
-  double reject_below = 0.35;
+  double reject_below = 0.55;
   // Runners-up whose score is at least this fraction of the top score are
   // offered as alternatives ("did you mean A or B?").
   double alternative_ratio = 0.85;
@@ -49,7 +51,7 @@ struct MatcherOptions {
   double suggest_above = 0.2;
   // Weight of words the catalogue has never seen (names, off-topic words):
   // they dilute the match a little, as an inverse document frequency.
-  double unknown_word_idf = 1.5;
+  double unknown_word_idf = 3.0;
   // Work caps: bytes of the question looked at, and tokens scored.
   size_t max_input_bytes = 2000;
   size_t max_tokens = 80;
@@ -86,6 +88,7 @@ struct MatchResult {
     double score = 0;     // combined score of the top candidate
     double margin = 0;    // its lead over the runner-up
     double coverage = 0;  // share of the question's word weight the top FAQ knows
+    double keyword = 0;   // best share of one of the top FAQ's keywords present
   } signals;
   // "matched", "low_confidence", "no_content" (greeting, empty, emoji...).
   std::string reason;

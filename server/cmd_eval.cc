@@ -4,7 +4,8 @@
 //       Lines are {"q": "...", "faq": "<id>" | null}. Reports top-1 accuracy and
 //       top-3 recall on in-scope questions, out-of-scope recall (null answered
 //       null), in-scope false rejections, the most confused pairs, a calibration
-//       table and latency per question.
+//       table and latency per question (thread CPU time, warmed-up pass).
+//       --misses lists wrong answers on stderr; --reject-below X tries a threshold.
 //   whyd eval --rules DIR --fit OUT_OF_SCOPE.txt [--json]
 //       Fits the confidence calibration on the packs' own example phrasings,
 //       two-fold: half of each FAQ's examples build the matcher, the other half
@@ -12,13 +13,12 @@
 //       halves swap. Prints the fitted constants and held-out figures.
 //
 // Thread-safety: a command-line entry point; single-threaded.
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
+#include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "engine/catalogue.h"
+#include "engine/pack_loader.h"
 #include "engine/status.h"
 #include "knowledge/question_matcher.h"
 #include "server/command.h"
@@ -40,73 +41,10 @@ struct Catalogue {
   std::vector<LexiconGroup> lexicon;
 };
 
-// TEMPORARY: a minimal reader of the matching-relevant parts of rules/*.yaml,
-// until the pack loader (engine/pack_loader.h, branch `packs`) is merged.
-std::vector<std::string> ReadStrings(const YAML::Node& node) {
-  std::vector<std::string> out;
-  if (!node) return out;
-  for (const auto& item : node) out.push_back(item.as<std::string>());
-  return out;
-}
-
 StatusOr<Catalogue> LoadCatalogue(const std::string& dir) {
-  Catalogue catalogue;
-  std::vector<std::filesystem::path> files;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    if (entry.path().extension() == ".yaml") files.push_back(entry.path());
-  }
-  if (ec) return InvalidArgumentError("cannot read rules directory '" + dir + "': " + ec.message());
-  std::sort(files.begin(), files.end());
-  std::map<std::string, FaqMatchData> extra_match;
-  for (const auto& file : files) {
-    try {
-      YAML::Node root = YAML::LoadFile(file.string());
-      for (const auto& f : root["faqs"]) {
-        FaqDef faq;
-        faq.id = f["id"].as<std::string>();
-        if (f["title"]) faq.title = f["title"].as<std::string>();
-        if (f["subject"]) faq.subject = f["subject"].as<std::string>();
-        if (f["answer"]) faq.answer = f["answer"].as<std::string>();
-        if (f["match"]) {
-          faq.match.keywords = ReadStrings(f["match"]["keywords"]);
-          faq.match.examples = ReadStrings(f["match"]["examples"]);
-          faq.match.patterns = ReadStrings(f["match"]["patterns"]);
-        }
-        faq.pack = root["pack"] ? root["pack"].as<std::string>() : "";
-        faq.where.file = file.string();
-        faq.where.line = f.Mark().line + 1;
-        catalogue.faqs.push_back(std::move(faq));
-      }
-      for (const auto& m : root["match"]) {
-        FaqMatchData& data = extra_match[m.first.as<std::string>()];
-        for (auto& k : ReadStrings(m.second["keywords"])) data.keywords.push_back(k);
-        for (auto& e : ReadStrings(m.second["examples"])) data.examples.push_back(e);
-        for (auto& p : ReadStrings(m.second["patterns"])) data.patterns.push_back(p);
-      }
-      for (const auto& g : root["lexicon"]) {
-        LexiconGroup group;
-        group.words = ReadStrings(g);
-        group.where.file = file.string();
-        group.where.line = g.Mark().line + 1;
-        catalogue.lexicon.push_back(std::move(group));
-      }
-    } catch (const YAML::Exception& e) {
-      return InvalidArgumentError(file.string() + ": " + e.what());
-    }
-  }
-  for (auto& [id, data] : extra_match) {
-    auto it = std::find_if(catalogue.faqs.begin(), catalogue.faqs.end(),
-                           [&](const FaqDef& f) { return f.id == id; });
-    if (it == catalogue.faqs.end()) return NotFoundError("match: names unknown FAQ '" + id + "'");
-    auto append = [](std::vector<std::string>& to, const std::vector<std::string>& from) {
-      to.insert(to.end(), from.begin(), from.end());
-    };
-    append(it->match.keywords, data.keywords);
-    append(it->match.examples, data.examples);
-    append(it->match.patterns, data.patterns);
-  }
-  return catalogue;
+  StatusOr<PackSet> packs = LoadPacks(dir);
+  if (!packs.ok()) return packs.status();
+  return Catalogue{packs->faqs(), packs->lexicon()};
 }
 
 struct Labelled {
@@ -159,7 +97,8 @@ double Percentile(std::vector<double> values, double p) {
 struct Outcome {
   std::optional<std::string> expected;
   MatchResult result;
-  double micros = 0;
+  double micros = 0;       // CPU time of this thread: immune to other processes
+  double wall_micros = 0;  // wall-clock time, for reference
 };
 
 nlohmann::json Summarise(const std::vector<Outcome>& outcomes) {
@@ -168,9 +107,10 @@ nlohmann::json Summarise(const std::vector<Outcome>& outcomes) {
   constexpr int kBuckets = 5;
   int bucket_total[kBuckets] = {}, bucket_right[kBuckets] = {};
   double bucket_confidence[kBuckets] = {};
-  std::vector<double> latencies;
+  std::vector<double> latencies, wall_latencies;
   for (const Outcome& o : outcomes) {
     latencies.push_back(o.micros);
+    wall_latencies.push_back(o.wall_micros);
     const MatchResult& r = o.result;
     const std::string top = r.ranked.empty() ? "" : r.ranked[0].faq_id;
     bool right = o.expected ? (r.faq_id && *r.faq_id == *o.expected) : !r.faq_id;
@@ -207,6 +147,8 @@ nlohmann::json Summarise(const std::vector<Outcome>& outcomes) {
   j["false_reject"] = ratio(false_reject, in_scope);
   j["p50_us"] = Percentile(latencies, 0.5);
   j["p99_us"] = Percentile(latencies, 0.99);
+  j["wall_p50_us"] = Percentile(wall_latencies, 0.5);
+  j["wall_p99_us"] = Percentile(wall_latencies, 0.99);
   std::vector<std::pair<int, std::pair<std::string, std::string>>> sorted;
   for (const auto& [pair, count] : confusions) sorted.push_back({count, pair});
   std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
@@ -234,7 +176,9 @@ void PrintReport(const nlohmann::json& j) {
   std::printf("top-3 recall        %5.1f%%\n", 100 * j["top3"].get<double>());
   std::printf("out-of-scope recall %5.1f%%\n", 100 * j["oos_recall"].get<double>());
   std::printf("false rejections    %5.1f%%\n", 100 * j["false_reject"].get<double>());
-  std::printf("latency p50 %.1f us, p99 %.1f us\n", j["p50_us"].get<double>(), j["p99_us"].get<double>());
+  std::printf("latency (thread CPU time) p50 %.1f us, p99 %.1f us; wall clock p50 %.1f us, p99 %.1f us\n",
+              j["p50_us"].get<double>(), j["p99_us"].get<double>(), j["wall_p50_us"].get<double>(),
+              j["wall_p99_us"].get<double>());
   std::printf("\nmost confused (expected -> answered):\n");
   for (const auto& c : j["confused"]) {
     std::printf("  %2d  %s -> %s\n", c["count"].get<int>(), c["expected"].get<std::string>().c_str(),
@@ -247,16 +191,49 @@ void PrintReport(const nlohmann::json& j) {
   }
 }
 
+double ThreadCpuMicros() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) / 1e3;
+}
+
+// Questions answered wrongly, to stderr: for looking at what the matcher
+// misses (never for copying evaluation lines into packs).
+void PrintMisses(const std::vector<Labelled>& questions, const std::vector<Outcome>& outcomes) {
+  size_t slowest = 0;
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    if (outcomes[i].micros > outcomes[slowest].micros) slowest = i;
+  }
+  if (!outcomes.empty()) {
+    std::fprintf(stderr, "SLOWEST %.1f us: %s\n", outcomes[slowest].micros, questions[slowest].question.c_str());
+  }
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    const MatchResult& r = outcomes[i].result;
+    const std::string expected = outcomes[i].expected.value_or("null");
+    const std::string answered = r.faq_id.value_or("null");
+    if (expected == answered) continue;
+    std::fprintf(stderr, "MISS %.2f expected %s got %s (top %s): %s\n", r.confidence, expected.c_str(),
+                 answered.c_str(), r.ranked.empty() ? "-" : r.ranked[0].faq_id.c_str(),
+                 questions[i].question.c_str());
+  }
+}
+
 std::vector<Outcome> Score(const QuestionMatcher& matcher, const std::vector<Labelled>& questions) {
   std::vector<Outcome> outcomes;
+  // One untimed pass first, so that latency is that of a warmed-up server
+  // (RE2 builds its DFAs lazily, caches fill), not of the process start.
+  for (const Labelled& item : questions) (void)matcher.Match(item.question);
   for (const Labelled& item : questions) {
+    const double cpu_start = ThreadCpuMicros();
     auto start = std::chrono::steady_clock::now();
     StatusOr<MatchResult> result = matcher.Match(item.question);
     auto end = std::chrono::steady_clock::now();
+    const double cpu_end = ThreadCpuMicros();
     Outcome o;
     o.expected = item.faq;
     if (result.ok()) o.result = std::move(result).value();
-    o.micros = std::chrono::duration<double, std::micro>(end - start).count();
+    o.micros = cpu_end - cpu_start;
+    o.wall_micros = std::chrono::duration<double, std::micro>(end - start).count();
     outcomes.push_back(std::move(o));
   }
   return outcomes;
@@ -264,22 +241,25 @@ std::vector<Outcome> Score(const QuestionMatcher& matcher, const std::vector<Lab
 
 // Logistic regression by gradient descent on (score, margin, coverage).
 struct Fit {
-  double bias, score, margin, coverage;
+  double bias, score, margin, coverage, keyword;
 };
 Fit FitLogistic(const std::vector<std::pair<MatchResult::Signals, bool>>& samples) {
-  double w[4] = {0, 0, 0, 0};
+  double w[5] = {0, 0, 0, 0, 0};
   const double n = std::max<size_t>(1, samples.size());
   for (int iteration = 0; iteration < 20000; ++iteration) {
-    double g[4] = {0, 0, 0, 0};
+    double g[5] = {0, 0, 0, 0, 0};
     for (const auto& [s, label] : samples) {
-      double x[4] = {1, s.score, s.margin, s.coverage};
-      double z = w[0] + w[1] * x[1] + w[2] * x[2] + w[3] * x[3];
+      double x[5] = {1, s.score, s.margin, s.coverage, s.keyword};
+      double z = w[0] + w[1] * x[1] + w[2] * x[2] + w[3] * x[3] + w[4] * x[4];
       double err = 1 / (1 + std::exp(-z)) - (label ? 1 : 0);
-      for (int k = 0; k < 4; ++k) g[k] += err * x[k];
+      for (int k = 0; k < 5; ++k) g[k] += err * x[k];
     }
-    for (int k = 0; k < 4; ++k) w[k] -= 2.0 * (g[k] / n + 1e-3 * (k ? w[k] : 0));
+    for (int k = 0; k < 5; ++k) w[k] -= 2.0 * (g[k] / n + 1e-3 * (k ? w[k] : 0));
+    // More evidence must never lower confidence: the weights stay >= 0
+    // (projected gradient descent), whatever the collinearity of the signals.
+    for (int k = 1; k < 5; ++k) w[k] = std::max(0.0, w[k]);
   }
-  return {w[0], w[1], w[2], w[3]};
+  return {w[0], w[1], w[2], w[3], w[4]};
 }
 
 int RunFit(const Catalogue& catalogue, const std::string& oos_path, bool json) {
@@ -330,6 +310,7 @@ int RunFit(const Catalogue& catalogue, const std::string& oos_path, bool json) {
   options.calib_score = fit.score;
   options.calib_margin = fit.margin;
   options.calib_coverage = fit.coverage;
+  options.calib_keyword = fit.keyword;
   std::vector<Outcome> refit;
   for (int fold = 0; fold < 2; ++fold) {
     std::vector<FaqDef> faqs = catalogue.faqs;
@@ -348,18 +329,46 @@ int RunFit(const Catalogue& catalogue, const std::string& oos_path, bool json) {
     QuestionMatcher matcher(faqs, catalogue.lexicon, options);
     for (Outcome& o : Score(matcher, held_out)) refit.push_back(std::move(o));
   }
+  // Reject-threshold sweep on the same held-out halves.
+  nlohmann::json sweep = nlohmann::json::array();
+  for (double threshold = 0.2; threshold < 0.71; threshold += 0.05) {
+    int in_scope = 0, right = 0, rejected = 0, oos = 0, oos_rejected = 0;
+    for (const Outcome& o : refit) {
+      bool accept = o.result.faq_id.has_value() || o.result.confidence >= threshold;
+      accept = accept && o.result.confidence >= threshold && !o.result.ranked.empty();
+      if (o.expected) {
+        ++in_scope;
+        if (!accept) ++rejected;
+        else if (o.result.ranked[0].faq_id == *o.expected) ++right;
+      } else {
+        ++oos;
+        if (!accept) ++oos_rejected;
+      }
+    }
+    sweep.push_back({{"threshold", threshold},
+                     {"top1", in_scope ? static_cast<double>(right) / in_scope : 0},
+                     {"false_reject", in_scope ? static_cast<double>(rejected) / in_scope : 0},
+                     {"oos_recall", oos ? static_cast<double>(oos_rejected) / oos : 0}});
+  }
   nlohmann::json j = Summarise(refit);
+  j["sweep"] = sweep;
   j["fit"] = {{"calib_bias", fit.bias},
               {"calib_score", fit.score},
               {"calib_margin", fit.margin},
               {"calib_coverage", fit.coverage},
+              {"calib_keyword", fit.keyword},
               {"samples", samples.size()}};
   if (json) {
     std::printf("%s\n", j.dump().c_str());
   } else {
-    std::printf("fitted on %zu held-out phrasings: bias %.3f score %.3f margin %.3f coverage %.3f\n\n",
-                samples.size(), fit.bias, fit.score, fit.margin, fit.coverage);
+    std::printf("fitted on %zu held-out phrasings: bias %.3f score %.3f margin %.3f coverage %.3f keyword %.3f\n\n",
+                samples.size(), fit.bias, fit.score, fit.margin, fit.coverage, fit.keyword);
     PrintReport(j);
+    std::printf("\nreject threshold sweep (held out): threshold top1 false_reject oos_recall\n");
+    for (const auto& row : sweep) {
+      std::printf("  %.2f  %.3f  %.3f  %.3f\n", row["threshold"].get<double>(), row["top1"].get<double>(),
+                  row["false_reject"].get<double>(), row["oos_recall"].get<double>());
+    }
   }
   return 0;
 }
@@ -367,6 +376,8 @@ int RunFit(const Catalogue& catalogue, const std::string& oos_path, bool json) {
 int RunEval(const std::vector<std::string>& args) {
   std::string rules_dir, questions_path, fit_path;
   bool json = false;
+  bool misses = false;
+  MatcherOptions options;
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--rules" && i + 1 < args.size()) {
       rules_dir = args[++i];
@@ -374,6 +385,10 @@ int RunEval(const std::vector<std::string>& args) {
       fit_path = args[++i];
     } else if (args[i] == "--json") {
       json = true;
+    } else if (args[i] == "--reject-below" && i + 1 < args.size()) {
+      options.reject_below = std::atof(args[++i].c_str());
+    } else if (args[i] == "--misses") {
+      misses = true;
     } else if (args[i] == "--help" || args[i] == "-h") {
       std::printf("usage: whyd eval --rules DIR QUESTIONS.jsonl [--json]\n"
                   "       whyd eval --rules DIR --fit OUT_OF_SCOPE.txt [--json]\n");
@@ -400,12 +415,14 @@ int RunEval(const std::vector<std::string>& args) {
     std::fprintf(stderr, "whyd eval: %s\n", questions.status().ToString().c_str());
     return 2;
   }
-  QuestionMatcher matcher(catalogue->faqs, catalogue->lexicon);
+  QuestionMatcher matcher(catalogue->faqs, catalogue->lexicon, options);
   if (!matcher.ok()) {
     std::fprintf(stderr, "whyd eval: %s\n", matcher.error().ToString().c_str());
     return 2;
   }
-  nlohmann::json j = Summarise(Score(matcher, *questions));
+  std::vector<Outcome> outcomes = Score(matcher, *questions);
+  if (misses) PrintMisses(*questions, outcomes);
+  nlohmann::json j = Summarise(outcomes);
   if (json) {
     std::printf("%s\n", j.dump().c_str());
   } else {
