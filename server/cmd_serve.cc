@@ -133,11 +133,8 @@ int RunServe(const std::vector<std::string>& args) {
     return 2;
   }
   if (options.demo) {
-    // The key goes in the fragment: browsers do not send it, so it is in no log.
     std::printf("whyd: demo key (all scopes, tenant demo): %s\n", demo_key.c_str());
-    std::printf("whyd: page: http://%s:%d/#tenant=demo&key=%s\n", options.host.c_str(), options.port,
-                demo_key.c_str());
-    std::fflush(stdout);
+    options.demo_key = demo_key;
   }
   return whyd::RunServer(options, config, **backend);
 }

@@ -264,7 +264,7 @@ void FakeBackend::set_reload_errors(std::vector<FieldError> errors) {
 Reply FakeBackend::Reload() {
   std::lock_guard<std::mutex> lock(mu_);
   if (!reload_errors_.empty()) {
-    return Reply::Fail(InvalidArgumentError("the rule packs did not compile; the previous rules keep serving"),
+    return Reply::Fail(InvalidArgumentError("the rule packs did not compile"),
                        reload_errors_);
   }
   const int generation = ++generation_;

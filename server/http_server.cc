@@ -522,6 +522,11 @@ int RunServer(const ServeOptions& options, const ServiceConfig& config, Backend&
     return 2;
   }
   std::printf("whyd: listening on http://%s:%d/\n", options.host.c_str(), *port);
+  if (!options.demo_key.empty()) {
+    // The key goes in the fragment: browsers do not send it, so it is in no log.
+    std::printf("whyd: page: http://%s:%d/#tenant=demo&key=%s\n", options.host.c_str(), *port,
+                options.demo_key.c_str());
+  }
   std::fflush(stdout);
 
   std::thread signal_thread([&] {

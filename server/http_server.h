@@ -46,6 +46,7 @@ struct ServeOptions {
   std::string config_path;         // service config (config.h); empty: no keys
   bool demo = false;               // demo tenant, demo key, demo-only endpoints
   bool fake_backend = false;       // tests only: canned answers (fake_backend.h)
+  std::string demo_key;            // demo: printed with the page URL once bound
   std::string access_log = "-";    // "-" stderr, "off", or a file
   std::string audit_path;          // overrides the config's audit.path when set
   size_t threads = 128;            // keep-alive connections each hold a thread
