@@ -333,9 +333,15 @@ void HttpService::HandleReload(Exchange& ex) {
 }
 
 void HttpService::HandleUnmatched(Exchange& ex) {
+  static const std::vector<std::regex> patterns = [] {
+    std::vector<std::regex> out;
+    for (const RouteDef& r : Table()) out.emplace_back(r.pattern);
+    return out;
+  }();
   std::string allow;
-  for (const RouteDef& r : Table()) {
-    if (std::regex_match(ex.req.path, std::regex(r.pattern))) {
+  for (size_t i = 0; i < Table().size(); ++i) {
+    const RouteDef& r = Table()[i];
+    if (std::regex_match(ex.req.path, patterns[i])) {
       if (!allow.empty()) allow += ", ";
       allow += r.method;
       if (std::string(r.method) == "GET") allow += ", HEAD";
