@@ -62,6 +62,14 @@ void RejectUnknown(const nlohmann::json& body, std::initializer_list<std::string
   }
 }
 
+// nlohmann messages start with "[json.exception.parse_error.101] "; clients need
+// only the sentence after it.
+std::string WithoutPrefix(const nlohmann::json::exception& e) {
+  const std::string what = e.what();
+  const size_t end = what.find("] ");
+  return end == std::string::npos ? what : what.substr(end + 2);
+}
+
 }  // namespace
 
 StatusOr<nlohmann::json> ParseJsonBody(std::string_view text) {
@@ -71,8 +79,10 @@ StatusOr<nlohmann::json> ParseJsonBody(std::string_view text) {
   try {
     return nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
-    return InvalidArgumentError("malformed JSON at byte " + std::to_string(e.byte) + ": " +
-                                std::string(e.what()).substr(std::string(e.what()).find(']') + 2));
+    return InvalidArgumentError("malformed JSON at byte " + std::to_string(e.byte) + ": " + WithoutPrefix(e));
+  } catch (const nlohmann::json::exception& e) {
+    // e.g. out_of_range for a number such as 1e999
+    return InvalidArgumentError("unreadable JSON: " + WithoutPrefix(e));
   }
 }
 

@@ -106,7 +106,7 @@ async function loadUsers() {
     state.users = [];
     select.classList.add('hidden');
     manual.classList.remove('hidden');
-    if (status === 401) showProblem({ status, data });
+    if (status !== 404) showProblem({ status, data });  // 404: not a demo server
   }
 }
 
@@ -243,6 +243,11 @@ function showAnswer(answer) {
 }
 
 async function ask(extra) {
+  if (!state.tenant || !state.key) {
+    $('connection').open = true;
+    $(state.tenant ? 'key' : 'tenant').focus();
+    return;
+  }
   const question = $('question').value.trim();
   const asker = askerId();
   if (!asker) {

@@ -4,7 +4,7 @@
 # passes, so that machines without a browser can still run the suite.
 # Usage: browser_test.sh WHYD_BINARY SOURCE_DIR
 set -euo pipefail
-whyd=$1
+whyd=$(realpath "$1")
 src=$2
 if ! command -v node >/dev/null || [ ! -x /usr/bin/chromium ]; then
   echo "SKIP: node or /usr/bin/chromium missing"

@@ -95,6 +95,12 @@ TEST_CASE("malformed and mistyped bodies get 400/422 problems naming the field")
     CHECK(JsonOf(r)["detail"].get<std::string>().find("byte") != std::string::npos);
   }
   SECTION("invalid UTF-8 is 400") { RequireProblem(server.PostJson(kAsk, "ask-key", "{\"asker\": \"\xff\xfe\"}"), 400); }
+  SECTION("a number out of range is 400, not a crash") {
+    RequireProblem(server.PostJson(kAsk, "ask-key", R"({"asker": "u-1", "question": "x", "as_of": 1e999})"), 400);
+  }
+  SECTION("a NUL byte inside the body is 400") {
+    RequireProblem(server.PostJson(kAsk, "ask-key", std::string("{\"asker\": \"u\0-1\"}", 17)), 400);
+  }
   SECTION("an empty body is 400") { RequireProblem(server.PostJson(kAsk, "ask-key", ""), 400); }
   SECTION("wrong types are 422 with JSON pointers") {
     auto r = server.PostJson(kAsk, "ask-key", R"({"asker": 7, "question": ["a"], "subject": {"user": 3}, "attachment": "x"})");
