@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 #include <sstream>
+#include <random>
 #include <regex>
 #include <thread>
 
@@ -337,6 +338,41 @@ TEST_CASE("stopping drains requests in flight, then refuses new connections") {
   CHECK(std::chrono::steady_clock::now() - stop_started >= std::chrono::milliseconds(150));
   auto after = server.Client().Get("/healthz");
   CHECK(!after);
+}
+
+}  // namespace
+}  // namespace whyd::testing
+
+namespace whyd::testing {
+namespace {
+
+TEST_CASE("mutated bodies never get a 5xx") {
+  TestServer server;
+  const std::string seeds[] = {
+      kGoodAsk,
+      R"({"asker": "u-3", "faq": "account-locked", "subject": {"user": "u-1", "other_user": "u-2"}, "attachment": {"csv": "a,b\n1,2"}})",
+  };
+  std::mt19937 rng(20261129);  // fixed seed: failures reproduce
+  const std::string alphabet = "{}[]\":,\\ 0123456789eE+-.nulltruefalseu\xff\x00";
+  httplib::Client client = server.Client();
+  client.set_keep_alive(true);
+  for (int i = 0; i < 400; ++i) {
+    std::string body = seeds[i % 2];
+    const int edits = 1 + static_cast<int>(rng() % 4);
+    for (int e = 0; e < edits && !body.empty(); ++e) {
+      const size_t at = rng() % body.size();
+      switch (rng() % 3) {
+        case 0: body[at] = alphabet[rng() % alphabet.size()]; break;
+        case 1: body.erase(at, 1 + rng() % 8); break;
+        default: body.insert(at, 1, alphabet[rng() % alphabet.size()]); break;
+      }
+    }
+    auto r = client.Post(kAsk, TestServer::Auth("ask-key"), body, "application/json");
+    INFO(body);
+    REQUIRE(r);
+    CHECK(r->status < 500);
+    if (r->status >= 400) CHECK(r->get_header_value("Content-Type") == "application/problem+json");
+  }
 }
 
 }  // namespace
