@@ -7,7 +7,9 @@
 //
 // Lifecycle: construct, Bind() (port 0 picks a free port), Serve() on some
 // thread; Stop() from any thread makes Serve() stop accepting, finish the
-// requests in flight and return. RunServer() wraps this for the command line
+// requests in flight and return. (cpp-httplib 0.11 notices the stop on an idle
+// keep-alive connection only when its keep-alive timeout ends, so with idle
+// clients Serve() returns up to keep_alive_timeout_seconds after Stop().) RunServer() wraps this for the command line
 // with signal handling (SIGHUP reloads; SIGTERM/SIGINT drain and exit 0).
 //
 // Thread-safety: Serve() runs handlers on a pool of threads; Stop() and
