@@ -3,7 +3,12 @@
 #ifndef WHYD_TESTS_ENGINE_EXPR_TEST_SCHEMA_H_
 #define WHYD_TESTS_ENGINE_EXPR_TEST_SCHEMA_H_
 
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
 #include "engine/facts.h"
+#include "engine/facts_json.h"
 #include "engine/schema.h"
 #include "engine/time_util.h"
 
@@ -67,6 +72,13 @@ struct TestSchema {
 inline const TestSchema& Test() {
   static const TestSchema* schema = new TestSchema;
   return *schema;
+}
+
+// Root facts from JSON text (by the test schema); aborts the test on error.
+inline const Record* Facts(const char* json_text, FactArena& arena) {
+  StatusOr<const Record*> r = RecordFromJson(nlohmann::json::parse(json_text), *Test().root, arena);
+  if (!r.ok()) throw std::runtime_error(r.status().message());
+  return *r;
 }
 
 inline int64_t T(const char* iso) { return *ParseTimestamp(iso); }
