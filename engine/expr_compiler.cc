@@ -534,7 +534,7 @@ class Compiler {
       path->depth = n->depth + 1;
       n = path;
     }
-    n->steps.push_back(index);
+    n->steps.push_back(PathStep{record, index});
     n->end = name.end;
     n->type = record->field(index).type;
     return n;
@@ -549,8 +549,8 @@ class Compiler {
     std::string text;
     if (n->base == nullptr) {
       const RecordType* record = schema_.root();
-      for (int step : n->steps) {
-        const FieldDef& field = record->field(step);
+      for (const PathStep& step : n->steps) {
+        const FieldDef& field = record->field(step.field);
         if (!text.empty()) text += '.';
         text += field.name;
         record = field.type.record;
@@ -558,8 +558,8 @@ class Compiler {
     } else if (n->base->op == Op::kVar && !PrefixOfSlot(n->base->slot).empty()) {
       text = PrefixOfSlot(n->base->slot);
       const RecordType* record = n->base->type.record;
-      for (int step : n->steps) {
-        const FieldDef& field = record->field(step);
+      for (const PathStep& step : n->steps) {
+        const FieldDef& field = record->field(step.field);
         text += '.';
         text += field.name;
         record = field.type.record;
@@ -682,7 +682,7 @@ class Compiler {
       return Error(t.begin, "unknown name '" + t.text + "'" + Suggestion(t.text, names));
     }
     Node* n = NewNode(Op::kPath, t.begin, t.end);
-    n->steps.push_back(index);
+    n->steps.push_back(PathStep{root, index});
     n->type = root->field(index).type;
     return n;
   }

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <new>
 
 #include "engine/time_util.h"
 
@@ -200,27 +201,37 @@ class Evaluator {
  public:
   Evaluator(const EvalContext& ctx, Trace* trace) : ctx_(ctx), trace_(trace) {}
 
+  // Eval with the commonest leaves handled without a recursive call: a tree
+  // walk spends most of its time in call overhead, not in the work.
+  Value Get(const Node* n) {
+    switch (n->op) {
+      case Op::kConst: return n->value;
+      case Op::kVar:
+        if (n->condition < 0) return vars()[n->slot];
+        break;
+      case Op::kPath: return EvalPath(n);
+      case Op::kCall:
+        if (n->fn == Fn::kNow) return Value::Time(ctx_.now);
+        break;
+      default: break;
+    }
+    return Eval(n);
+  }
+
   Value Eval(const Node* n) {
     switch (n->op) {
       case Op::kConst: return n->value;
       case Op::kPath: return EvalPath(n);
       case Op::kVar: {
-        const Value v = vars_[n->slot];
+        const Value v = vars()[n->slot];
         if (n->condition >= 0) RecordOutcome(n, TriOf(v), v, Value());
         return v;
       }
-      case Op::kList: {
-        if (ctx_.scratch == nullptr) return Value();
-        Value* items = nullptr;
-        List* list = ctx_.scratch->NewList(n->args.size(), &items);
-        for (size_t i = 0; i < n->args.size(); ++i) items[i] = Eval(n->args[i]);
-        return Value::OfList(list);
-      }
-      case Op::kNot: return OfTri(Not(TriOf(Eval(n->args[0]))));
+      case Op::kNot: return OfTri(Not(TriOf(Get(n->args[0]))));
       case Op::kAnd: {
         bool unknown = false;
         for (const Node* a : n->args) {
-          const Tri t = TriOf(Eval(a));
+          const Tri t = TriOf(Get(a));
           if (t == Tri::kFalse) return Value::Bool(false);
           if (t == Tri::kUnknown) unknown = true;
         }
@@ -229,14 +240,48 @@ class Evaluator {
       case Op::kOr: {
         bool unknown = false;
         for (const Node* a : n->args) {
-          const Tri t = TriOf(Eval(a));
+          const Tri t = TriOf(Get(a));
           if (t == Tri::kTrue) return Value::Bool(true);
           if (t == Tri::kUnknown) unknown = true;
         }
         return unknown ? Value() : Value::Bool(false);
       }
+      case Op::kEq:
+      case Op::kNe:
+      case Op::kLt:
+      case Op::kLe:
+      case Op::kGt:
+      case Op::kGe: {
+        const Value a = Get(n->args[0]);
+        const Value b = Get(n->args[1]);
+        const Value r = Compare(n->op, a, b);
+        RecordOutcome(n, TriOf(r), a, b);
+        return r;
+      }
+      case Op::kIf: {
+        const Tri t = TriOf(Get(n->args[0]));
+        if (t == Tri::kUnknown) return Value();
+        return Get(n->args[t == Tri::kTrue ? 1 : 2]);
+      }
+      case Op::kCall: return EvalCall(n);
+      default: return EvalRare(n);
+    }
+  }
+
+ private:
+  // The operators that are rare in conditions, kept out of Eval so that its
+  // stack frame, paid on every recursive call, stays small.
+  [[gnu::noinline]] Value EvalRare(const Node* n) {
+    switch (n->op) {
+      case Op::kList: {
+        if (ctx_.scratch == nullptr) return Value();
+        Value* items = nullptr;
+        List* list = ctx_.scratch->NewList(n->args.size(), &items);
+        for (size_t i = 0; i < n->args.size(); ++i) items[i] = Get(n->args[i]);
+        return Value::OfList(list);
+      }
       case Op::kNeg: {
-        const Value v = Eval(n->args[0]);
+        const Value v = Get(n->args[0]);
         switch (v.kind()) {
           case Kind::kInt: return v.as_int() == INT64_MIN ? Value::Null() : Value::Int(-v.as_int());
           case Kind::kFloat: return Value::Float(-v.as_float());
@@ -246,22 +291,10 @@ class Evaluator {
           default: return Value();
         }
       }
-      case Op::kEq:
-      case Op::kNe:
-      case Op::kLt:
-      case Op::kLe:
-      case Op::kGt:
-      case Op::kGe: {
-        const Value a = Eval(n->args[0]);
-        const Value b = Eval(n->args[1]);
-        const Value r = Compare(n->op, a, b);
-        RecordOutcome(n, TriOf(r), a, b);
-        return r;
-      }
       case Op::kIn:
       case Op::kNotIn: {
-        const Value a = Eval(n->args[0]);
-        const Value b = Eval(n->args[1]);
+        const Value a = Get(n->args[0]);
+        const Value b = Get(n->args[1]);
         Tri t = ListHolds(b, a);
         if (n->op == Op::kNotIn) t = Not(t);
         RecordOutcome(n, t, a, b);
@@ -270,55 +303,67 @@ class Evaluator {
       case Op::kAdd:
       case Op::kSub:
       case Op::kMul:
-      case Op::kDiv: return Arithmetic(n->op, Eval(n->args[0]), Eval(n->args[1]));
-      case Op::kIf: {
-        const Tri t = TriOf(Eval(n->args[0]));
-        if (t == Tri::kUnknown) return Value();
-        return Eval(n->args[t == Tri::kTrue ? 1 : 2]);
-      }
-      case Op::kCall: return EvalCall(n);
+      case Op::kDiv: return Arithmetic(n->op, Get(n->args[0]), Get(n->args[1]));
+      default: return Value();
     }
-    return Value();
   }
 
  private:
   void RecordOutcome(const Node* n, Tri t, const Value& lhs, const Value& rhs) {
-    if (trace_ != nullptr && n->condition >= 0) trace_->Record(n->condition, t, lhs, rhs);
+    if (trace_ != nullptr && n->condition >= 0) [[unlikely]] RecordInTrace(n, t, lhs, rhs);
+  }
+  [[gnu::noinline]] void RecordInTrace(const Node* n, Tri t, const Value& lhs, const Value& rhs) {
+    trace_->Record(n->condition, t, lhs, rhs);
   }
 
-  Value EvalPath(const Node* n) {
-    Value v = n->base != nullptr ? Eval(n->base)
-                                 : (ctx_.root != nullptr ? Value::OfRecord(ctx_.root) : Value());
-    for (int step : n->steps) {
-      if (v.kind() == Kind::kRecord) {
-        const Record* r = v.as_record();
-        v = step < r->type->field_count() ? r->get(step) : Value();
-      } else if (!v.is_null()) {
-        v = Value();  // absent, or a value that is not a record (untyped facts)
-        break;
-      } else {
-        break;  // through null: a known "nothing"
-      }
+  [[gnu::noinline]] Value EvalPath(const Node* n) {
+    Value v;
+    const Node* base = n->base;
+    if (base == nullptr) {
+      if (ctx_.root != nullptr) v = Value::OfRecord(ctx_.root);
+    } else if (base->op == Op::kVar) {
+      v = vars()[base->slot];
+    } else {
+      v = Get(base);
     }
+    for (const PathStep& step : n->steps) {
+      if (v.kind() != Kind::kRecord) [[unlikely]] {
+        // Through null: a known "nothing". Through absent or a value that is
+        // not a record (untyped facts): unknown.
+        if (!v.is_null()) v = Value();
+        break;
+      }
+      const Record* r = v.as_record();
+      if (r->type != step.record) [[unlikely]] {
+        v = Value();
+        break;
+      }
+      v = r->fields[step.field];
+    }
+    if (v.is_absent() || n->condition >= 0) [[unlikely]] PathSeen(n, v);
+    return v;
+  }
+
+  // Records a missing fact and, for a bare boolean fact, its outcome.
+  [[gnu::noinline]] void PathSeen(const Node* n, const Value& v) {
     if (v.is_absent() && n->record_missing && trace_ != nullptr && n->path >= 0) {
       const auto& missing = trace_->missing();
       if (std::find(missing.begin(), missing.end(), n->path) == missing.end()) trace_->RecordMissing(n->path);
     }
     if (n->condition >= 0) RecordOutcome(n, TriOf(v), v, Value());
-    return v;
   }
 
   // Evaluates a lambda body for one item.
   Value Apply(const Node* call, const Value& item) {
-    vars_[call->slot] = item;
+    new (&vars()[call->slot]) Value(item);
     return Eval(call->args[1]);
   }
 
-  Value EvalCall(const Node* n) {
+  [[gnu::noinline]] Value EvalCall(const Node* n) {
     const auto& a = n->args;
     switch (n->fn) {
       case Fn::kCount: {
-        const Value xs = Eval(a[0]);
+        const Value xs = Get(a[0]);
         if (xs.is_null()) return Value::Int(0);
         if (xs.kind() != Kind::kList) return Value();
         if (a.size() == 1) return Value::Int(xs.as_list()->size);
@@ -333,7 +378,7 @@ class Evaluator {
       }
       case Fn::kAny:
       case Fn::kAll: {
-        const Value xs = Eval(a[0]);
+        const Value xs = Get(a[0]);
         const bool any = n->fn == Fn::kAny;
         Tri result;
         if (xs.is_null()) {
@@ -361,7 +406,7 @@ class Evaluator {
       }
       case Fn::kWhere:
       case Fn::kMap: {
-        const Value xs = Eval(a[0]);
+        const Value xs = Get(a[0]);
         if (xs.kind() != Kind::kList) return xs.is_null() ? xs : Value();
         if (ctx_.scratch == nullptr) return Value();
         const List* in = xs.as_list();
@@ -378,7 +423,7 @@ class Evaluator {
       }
       case Fn::kNewest:
       case Fn::kOldest: {
-        const Value xs = Eval(a[0]);
+        const Value xs = Get(a[0]);
         if (xs.kind() != Kind::kList) return xs.is_null() ? xs : Value();
         Value best = Value::Null();
         Value best_key;
@@ -398,7 +443,7 @@ class Evaluator {
       }
       case Fn::kFirst:
       case Fn::kLast: {
-        const Value xs = Eval(a[0]);
+        const Value xs = Get(a[0]);
         if (xs.kind() != Kind::kList) return xs.is_null() ? xs : Value();
         const List* l = xs.as_list();
         if (l->size == 0) return Value::Null();
@@ -406,8 +451,8 @@ class Evaluator {
       }
       case Fn::kFirstN:
       case Fn::kLastN: {
-        const Value xs = Eval(a[0]);
-        const Value count = Eval(a[1]);
+        const Value xs = Get(a[0]);
+        const Value count = Get(a[1]);
         if (xs.is_absent() || count.is_absent()) return Value();
         if (xs.is_null()) return xs;
         if (xs.kind() != Kind::kList || count.kind() != Kind::kInt || ctx_.scratch == nullptr) return Value();
@@ -421,15 +466,15 @@ class Evaluator {
       case Fn::kMax: {
         const bool want_max = n->fn == Fn::kMax;
         if (a.size() == 2) {
-          const Value x = Eval(a[0]);
-          const Value y = Eval(a[1]);
+          const Value x = Get(a[0]);
+          const Value y = Get(a[1]);
           if (x.is_absent() || y.is_absent()) return Value();
           if (x.is_null() || y.is_null()) return Value::Null();
           int order;
           if (!CompareValues(x, y, &order)) return Value();
           return (want_max ? order >= 0 : order <= 0) ? x : y;
         }
-        const Value xs = Eval(a[0]);
+        const Value xs = Get(a[0]);
         if (xs.kind() != Kind::kList) return xs.is_null() ? xs : Value();
         Value best = Value::Null();
         for (const Value& item : *xs.as_list()) {
@@ -442,7 +487,7 @@ class Evaluator {
         return best;
       }
       case Fn::kSum: {
-        const Value xs = Eval(a[0]);
+        const Value xs = Get(a[0]);
         if (xs.kind() != Kind::kList) return xs.is_null() ? xs : Value();
         Kind kind = n->type.kind == Kind::kAbsent ? Kind::kInt : n->type.kind;
         int64_t whole = 0;
@@ -465,7 +510,7 @@ class Evaluator {
       }
       case Fn::kLower:
       case Fn::kUpper: {
-        const Value s = Eval(a[0]);
+        const Value s = Get(a[0]);
         if (s.kind() != Kind::kString) return s.is_null() ? s : Value();
         if (ctx_.scratch == nullptr) return Value();
         const std::string_view in = s.as_string();
@@ -475,12 +520,12 @@ class Evaluator {
         return Value::String(copy);
       }
       case Fn::kTrim: {
-        const Value s = Eval(a[0]);
+        const Value s = Get(a[0]);
         if (s.kind() != Kind::kString) return s.is_null() ? s : Value();
         return Value::String(TrimAscii(s.as_string()));
       }
       case Fn::kLen: {
-        const Value s = Eval(a[0]);
+        const Value s = Get(a[0]);
         if (s.kind() == Kind::kString) return Value::Int(Utf8Length(s.as_string()));
         if (s.kind() == Kind::kList) return Value::Int(s.as_list()->size);
         return s.is_null() ? Value::Int(0) : Value();
@@ -490,20 +535,20 @@ class Evaluator {
       case Fn::kEndsWith:
       case Fn::kSameText:
       case Fn::kMatches: {
-        const Value x = Eval(a[0]);
-        const Value y = Eval(a[1]);
+        const Value x = Get(a[0]);
+        const Value y = Get(a[1]);
         const Tri t = StringPredicate(n, x, y);
         RecordOutcome(n, t, x, y);
         return OfTri(t);
       }
       case Fn::kExists: {
-        const Value x = Eval(a[0]);
+        const Value x = Get(a[0]);
         const Tri t = x.is_absent() ? Tri::kFalse : Tri::kTrue;
         RecordOutcome(n, t, x, Value());
         return OfTri(t);
       }
       case Fn::kIsSet: {
-        const Value x = Eval(a[0]);
+        const Value x = Get(a[0]);
         Tri t = Tri::kTrue;
         if (x.is_absent()) t = Tri::kUnknown;
         else if (x.is_null()) t = Tri::kFalse;
@@ -513,13 +558,13 @@ class Evaluator {
         return OfTri(t);
       }
       case Fn::kCoalesce: {
-        const Value x = Eval(a[0]);
-        return x.is_empty() ? Eval(a[1]) : x;
+        const Value x = Get(a[0]);
+        return x.is_empty() ? Get(a[1]) : x;
       }
       case Fn::kNow: return Value::Time(ctx_.now);
       case Fn::kToday: return Value::Date(DateOfTime(ctx_.now));
       case Fn::kDate: {
-        const Value t = Eval(a[0]);
+        const Value t = Get(a[0]);
         if (t.kind() == Kind::kTime) return Value::Date(DateOfTime(t.as_time()));
         if (t.kind() == Kind::kDate) return t;
         return t.is_null() ? t : Value();
@@ -529,7 +574,7 @@ class Evaluator {
       case Fn::kHours:
       case Fn::kMinutes: {
         const int64_t unit = n->fn == Fn::kDays ? kSecondsPerDay : n->fn == Fn::kHours ? 3600 : 60;
-        const Value x = Eval(a[0]);
+        const Value x = Get(a[0]);
         if (x.kind() == Kind::kDuration) return Value::Int(x.as_duration() / unit);
         if (x.kind() == Kind::kInt) {
           int64_t r;
@@ -565,18 +610,14 @@ class Evaluator {
 
   const EvalContext& ctx_;
   Trace* trace_;
-  Value vars_[kMaxLambdaSlots];
+  // Lambda parameters, one slot each. Raw storage, because a slot is always
+  // written before its lambda body reads it and zeroing 16 Values would cost
+  // more than evaluating a simple condition.
+  Value* vars() { return std::launder(reinterpret_cast<Value*>(vars_)); }
+  alignas(Value) unsigned char vars_[kMaxLambdaSlots * sizeof(Value)];
 };
 
 }  // namespace
-
-Tri TriOf(const Value& v) {
-  switch (v.kind()) {
-    case Kind::kBool: return v.as_bool() ? Tri::kTrue : Tri::kFalse;
-    case Kind::kNull: return Tri::kFalse;
-    default: return Tri::kUnknown;
-  }
-}
 
 bool CompareValues(const Value& a, const Value& b, int* order) {
   auto three_way = [](auto x, auto y) { return x < y ? -1 : (y < x ? 1 : 0); };
@@ -603,7 +644,7 @@ bool CompareValues(const Value& a, const Value& b, int* order) {
 Value Evaluate(const Program& program, const EvalContext& ctx, Trace* trace) {
   if (program.root == nullptr) return Value();
   Evaluator evaluator(ctx, trace);
-  return evaluator.Eval(program.root);
+  return evaluator.Get(program.root);
 }
 
 }  // namespace whyd::expr

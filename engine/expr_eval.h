@@ -18,7 +18,13 @@ Value Evaluate(const Program& program, const EvalContext& ctx, Trace* trace);
 
 // true/false for a bool, unknown for absent, false for null (a known "no
 // value" is not true), unknown for anything else.
-Tri TriOf(const Value& v);
+inline Tri TriOf(const Value& v) {
+  switch (v.kind()) {
+    case Kind::kBool: return v.as_bool() ? Tri::kTrue : Tri::kFalse;
+    case Kind::kNull: return Tri::kFalse;
+    default: return Tri::kUnknown;
+  }
+}
 
 // Orders two values of comparable kinds (ints with floats); returns false
 // when they cannot be ordered.

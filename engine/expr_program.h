@@ -48,6 +48,14 @@ enum class Fn : uint8_t {
   kDays, kHours, kMinutes,
 };
 
+// One `.field` of a path. The record type is checked at evaluation time, so a
+// record of another type (a bug in whoever built the facts) reads as absent
+// instead of indexing past its fields.
+struct PathStep {
+  const RecordType* record;
+  int field;
+};
+
 struct Node {
   Op op = Op::kConst;
   Fn fn = Fn::kNone;
@@ -57,7 +65,7 @@ struct Node {
   int end = 0;
   Value value;                 // kConst
   Node* base = nullptr;        // kPath
-  std::vector<int> steps;      // kPath: field indices
+  std::vector<PathStep> steps;  // kPath: one per `.field`
   int slot = -1;               // kVar, and lambda-taking kCall: the parameter's slot
   int path = -1;               // kPath: index into Expression::paths()
   int condition = -1;          // boolean leaf: index into Expression::conditions()
