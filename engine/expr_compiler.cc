@@ -608,8 +608,13 @@ class Compiler {
       case Tok::kLParen: {
         const int begin = Take().begin;
         Node* inner = ParseExpr();
-        if (inner == nullptr || !Expect(Tok::kRParen, "to close '('")) return nullptr;
-        (void)begin;
+        if (inner == nullptr) return nullptr;
+        const int end = Peek().end;
+        if (!Expect(Tok::kRParen, "to close '('")) return nullptr;
+        // The parentheses belong to the operand, so that `(a + b) > c` shows
+        // its left side as "(a + b)".
+        inner->begin = begin;
+        inner->end = end;
         return inner;
       }
       case Tok::kLBracket: return ParseList();

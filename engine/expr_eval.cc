@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <new>
 
 #include "engine/time_util.h"
@@ -175,11 +176,39 @@ bool Holds(Op op, int order) {
   }
 }
 
+// Equality of two known values; the kinds rules compare most often are
+// handled here without a call into value.cc.
+bool Equal(const Value& a, const Value& b) {
+  if (a.kind() == b.kind()) {
+    switch (a.kind()) {
+      case Kind::kString: {
+        const std::string_view x = a.as_string();
+        const std::string_view y = b.as_string();
+        return x.size() == y.size() && (x.empty() || std::memcmp(x.data(), y.data(), x.size()) == 0);
+      }
+      case Kind::kBool:
+      case Kind::kInt:
+      case Kind::kDate:
+      case Kind::kTime:
+      case Kind::kDuration: return a.as_int() == b.as_int();
+      default: break;
+    }
+  }
+  return a == b;
+}
+
 Value Compare(Op op, const Value& a, const Value& b) {
   if (a.is_absent() || b.is_absent()) return Value();
-  if (op == Op::kEq) return Value::Bool(a == b);
-  if (op == Op::kNe) return Value::Bool(!(a == b));
+  if (op == Op::kEq) return Value::Bool(Equal(a, b));
+  if (op == Op::kNe) return Value::Bool(!Equal(a, b));
   if (a.is_null() || b.is_null()) return Value::Bool(false);
+  // Same-kind integers, dates, timestamps and durations: the common case.
+  if (a.kind() == b.kind() && a.kind() != Kind::kString && a.kind() != Kind::kFloat &&
+      a.kind() != Kind::kList && a.kind() != Kind::kRecord) {
+    const int64_t x = a.as_int();
+    const int64_t y = b.as_int();
+    return Value::Bool(Holds(op, x < y ? -1 : (y < x ? 1 : 0)));
+  }
   int order;
   if (!CompareValues(a, b, &order)) return Value();
   return Value::Bool(Holds(op, order));
@@ -192,7 +221,7 @@ Tri ListHolds(const Value& list, const Value& x) {
   bool unknown = false;
   for (const Value& item : *list.as_list()) {
     if (item.is_absent()) unknown = true;
-    else if (item == x) return Tri::kTrue;
+    else if (Equal(item, x)) return Tri::kTrue;
   }
   return unknown ? Tri::kUnknown : Tri::kFalse;
 }

@@ -104,7 +104,8 @@ class Expression {
   // Static result type (kBool for conditions).
   const Type& type() const { return type_; }
   const std::vector<Condition>& conditions() const { return conditions_; }
-  // Every fact path the expression reads ("user.locked_until").
+  // Every fact path the expression reads ("user.locked_until"); a field read
+  // through a lambda is named by its list: "user.recent_sign_ins[].outcome".
   const std::vector<std::string>& paths() const { return paths_; }
 
   // Evaluates a boolean expression. `trace` may be null.

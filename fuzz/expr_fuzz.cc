@@ -64,7 +64,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (e->error().line < 1 || e->error().column < 1 || e->error().offset < 0) __builtin_trap();
     return 0;
   }
-  e->Test(fixture->ctx, &fixture->trace);
+  const whyd::Tri tested = e->Test(fixture->ctx, &fixture->trace);
   for (const whyd::ConditionOutcome& o : fixture->trace.outcomes()) {
     if (o.condition < 0 || o.condition >= static_cast<int>(e->conditions().size())) __builtin_trap();
   }
@@ -72,6 +72,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (p < 0 || p >= static_cast<int>(e->paths().size())) __builtin_trap();
   }
   const whyd::Value v = e->Evaluate(fixture->ctx);
+  // Test and Evaluate must agree, and a condition's text must be a non-empty
+  // part of the expression (explanations quote it).
+  const whyd::Tri evaluated = v.kind() == whyd::Kind::kBool ? (v.as_bool() ? whyd::Tri::kTrue : whyd::Tri::kFalse)
+                              : v.is_null()                 ? whyd::Tri::kFalse
+                                                            : whyd::Tri::kUnknown;
+  if (tested != evaluated) __builtin_trap();
+  for (const whyd::Condition& c : e->conditions()) {
+    if (c.text.empty() || e->text().find(c.text) == std::string::npos) __builtin_trap();
+  }
   std::string shown;
   whyd::AppendValue(v, &shown);
   return 0;

@@ -200,6 +200,15 @@ TEST_CASE("conditions and paths describe what a rule reads", "[expr][compile]") 
   CHECK_FALSE(e->conditions()[2].in_lambda);
 }
 
+TEST_CASE("condition texts keep their parentheses", "[expr][compile]") {
+  auto e = Expression::Compile("(user.failed_logins + 1) * 2 > 3 and (user.status == \"x\")", testing::Test().schema);
+  REQUIRE(e->ok());
+  REQUIRE(e->conditions().size() == 2);
+  CHECK(e->conditions()[0].text == "(user.failed_logins + 1) * 2 > 3");
+  CHECK(e->conditions()[0].lhs_text == "(user.failed_logins + 1) * 2");
+  CHECK(e->conditions()[1].text == "user.status == \"x\"");
+}
+
 TEST_CASE("realistic rule conditions compile", "[expr][compile]") {
   for (const char* text : {
            "user.locked_until > now()",

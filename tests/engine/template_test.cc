@@ -156,3 +156,25 @@ TEST_CASE("rendering appends to the caller's string", "[template]") {
 
 }  // namespace
 }  // namespace whyd
+
+namespace whyd {
+namespace {
+
+TEST_CASE("hostile templates fail cleanly", "[template]") {
+  std::string huge(1 << 20, 'a');
+  CHECK(ErrorOf(huge).message.find("template is longer than") == 0);
+  std::string deep = "{";
+  deep.append(5000, '(');
+  deep += "1";
+  deep.append(5000, ')');
+  deep += "}";
+  CHECK(ErrorOf(deep).message.find("nested too deeply") != std::string::npos);
+  CHECK(ErrorOf(std::string("{\"\xff\"}")).message == "invalid UTF-8 byte");
+  std::string many_holes;
+  for (int i = 0; i < 2000; ++i) many_holes += "{user.failed_logins}";
+  auto t = Template::Compile(many_holes, testing::Test().schema);
+  CHECK(t->ok());
+}
+
+}  // namespace
+}  // namespace whyd
