@@ -1,0 +1,129 @@
+// Knowledge store benchmarks: importing a synthetic tenant, gathering the facts
+// of one question at two tenant sizes (the cost must not grow with the tenant),
+// and the memory a process needs to hold a 100,000-learner tenant.
+//
+//   build/bench/store_bench --benchmark_filter='Import|Gather|Hold'
+#include <benchmark/benchmark.h>
+#include <malloc.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "engine/time_util.h"
+#include "knowledge/facts_gatherer.h"
+#include "knowledge/store.h"
+#include "knowledge/store_synthetic.h"
+
+namespace {
+
+const std::string& TenantText(int learners) {
+  static std::map<int, std::string> cache;
+  auto it = cache.find(learners);
+  if (it == cache.end()) {
+    whyd::SyntheticOptions options;
+    options.learners = learners;
+    options.seed = 42;
+    it = cache.emplace(learners, whyd::GenerateSyntheticTenant(options)).first;
+  }
+  return it->second;
+}
+
+std::string DbPath(int learners) {
+  return "/tmp/whyd_store_bench_" + std::to_string(learners) + "_" + std::to_string(getpid()) + ".db";
+}
+
+void RemoveDb(const std::string& path) {
+  for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
+}
+
+// "VmRSS" or "VmHWM" of this process, in MiB.
+double ProcStatusMb(const char* key) {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind(key, 0) == 0) return std::stod(line.substr(line.find(':') + 1)) / 1024.0;
+  }
+  return 0;
+}
+
+void BM_Import(benchmark::State& state) {
+  const int learners = static_cast<int>(state.range(0));
+  const std::string& text = TenantText(learners);
+  const std::string path = DbPath(learners);
+  for (auto _ : state) {
+    state.PauseTiming();
+    RemoveDb(path);
+    auto store = whyd::Store::Open(path);
+    whyd::ImportOptions options;
+    options.max_bytes = size_t{1} << 30;
+    state.ResumeTiming();
+    whyd::ImportResult result = (*store)->ImportSnapshot(text, options);
+    if (!result.ok()) state.SkipWithError(result.status.ToString().c_str());
+    state.counters["records"] = static_cast<double>(result.counts.total());
+  }
+  state.counters["json_mb"] = static_cast<double>(text.size()) / (1 << 20);
+  state.counters["peak_rss_mb"] = ProcStatusMb("VmHWM");
+}
+BENCHMARK(BM_Import)->Arg(1000)->Arg(100000)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// Memory a fresh process needs to hold the tenant: the RSS growth of opening
+// the store file written by BM_Import (the view is loaded from SQLite).
+void BM_HoldTenant(benchmark::State& state) {
+  const int learners = static_cast<int>(state.range(0));
+  const std::string path = DbPath(learners);
+  for (auto _ : state) {
+    malloc_trim(0);
+    const double before = ProcStatusMb("VmRSS");
+    auto store = whyd::Store::Open(path);
+    if (!store.ok() || !(*store)->Tenant("synthetic")) {
+      state.SkipWithError("run BM_Import first (same process) to write the store file");
+      break;
+    }
+    malloc_trim(0);
+    state.counters["held_rss_mb"] = ProcStatusMb("VmRSS") - before;
+    state.counters["process_rss_mb"] = ProcStatusMb("VmRSS");
+  }
+  RemoveDb(path);
+}
+BENCHMARK(BM_HoldTenant)->Arg(100000)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+std::map<int, std::unique_ptr<whyd::Store>>& Stores() {
+  static std::map<int, std::unique_ptr<whyd::Store>> stores;
+  return stores;
+}
+
+void BM_GatherFacts(benchmark::State& state) {
+  const int learners = static_cast<int>(state.range(0));
+  auto& store = Stores()[learners];
+  if (!store) {
+    store = std::move(whyd::Store::Open(":memory:").value());
+    whyd::ImportOptions options;
+    options.max_bytes = size_t{1} << 30;
+    if (!store->ImportSnapshot(TenantText(learners), options).ok()) {
+      state.SkipWithError("import failed");
+      return;
+    }
+  }
+  auto view = store->Tenant("synthetic");
+  const std::string subject = "l-" + std::to_string(learners / 2);
+  whyd::FactRequest request;
+  request.asker_id = "a-0";
+  request.user_id = subject;
+  request.now = *whyd::ParseTimestamp("2026-11-29T10:00:00Z");
+  whyd::FactArena arena;
+  for (auto _ : state) {
+    auto root = whyd::GatherFacts(*view, request, arena);
+    benchmark::DoNotOptimize(root);
+    arena.Reset();
+  }
+}
+BENCHMARK(BM_GatherFacts)->Arg(1000)->Arg(100000)->Repetitions(5)->ReportAggregatesOnly(true)
+    ->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
