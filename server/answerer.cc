@@ -185,7 +185,7 @@ StatusOr<nlohmann::json> Answerer::Ask(const Rulebook& rules, const AskRequest& 
     MatchOutcome match = rules.Match(request.question);
     faq = match.faq;
     confidence = match.confidence;
-    for (const FaqCandidate& c : match.alternatives) {
+    for (const FaqChoice& c : match.alternatives) {
       alternatives.push_back({{"id", c.faq->id}, {"title", c.faq->title}, {"confidence", c.confidence}});
     }
     answer["matched"] = match.matched;

@@ -25,7 +25,7 @@
 
 namespace whyd {
 
-struct FaqCandidate {
+struct FaqChoice {
   const FaqDef* faq = nullptr;
   double confidence = 0;
 };
@@ -33,7 +33,7 @@ struct FaqCandidate {
 struct MatchOutcome {
   const FaqDef* faq = nullptr;  // null: nothing fits well enough
   double confidence = 0;
-  std::vector<FaqCandidate> alternatives;  // close runners-up, best first
+  std::vector<FaqChoice> alternatives;  // close runners-up, best first
   std::vector<std::string> matched;        // words and patterns that matched, for explanations
 };
 
