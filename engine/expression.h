@@ -48,6 +48,10 @@ struct Condition {
   // Fact paths the condition reads, e.g. {"user.locked_until"}; used to name
   // the missing facts when the outcome is unknown.
   std::vector<std::string> paths;
+  // True for a leaf inside a lambda body (`s.outcome == "mfa_failed"` in
+  // count(xs, s -> ...)): it is recorded once per item, so an explanation
+  // usually describes the enclosing condition instead.
+  bool in_lambda = false;
 };
 
 // What one evaluation saw: the outcome of each condition it reached, with the
@@ -106,7 +110,11 @@ class Expression {
   // Evaluates a boolean expression. `trace` may be null.
   virtual Tri Test(const EvalContext& ctx, Trace* trace) const = 0;
   // Evaluates to a value (absent when unknown). For evidence and templates.
+  // Lists and strings computed at evaluation time (where(), lower(), ...) live
+  // in ctx.scratch; without a scratch arena they evaluate to absent.
   virtual Value Evaluate(const EvalContext& ctx) const = 0;
+  // The same, recording conditions and missing facts into `trace` (may be null).
+  virtual Value Evaluate(const EvalContext& ctx, Trace* trace) const = 0;
 
  protected:
   Expression() = default;

@@ -1,0 +1,224 @@
+// Building the root fact record of one question; see facts_gatherer.h.
+#include "knowledge/facts_gatherer.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "engine/time_util.h"
+#include "knowledge/account_schema.h"
+#include "knowledge/attachment_facts.h"
+#include "knowledge/snapshot_validator.h"
+#include "knowledge/visibility.h"
+
+namespace whyd {
+namespace {
+
+constexpr int kRecentSignInDays = 30;
+constexpr size_t kRecentSignInCount = 10;
+constexpr int kDefaultPeriodDays = 30;
+
+std::string_view Str(const Record& r, int field) {
+  const Value& v = r.get(field);
+  return v.kind() == Kind::kString ? v.as_string() : std::string_view();
+}
+
+// A related user (case owner, manager, mentor) as a depth-0 record; absent or
+// null as stored when there is no id.
+Value LinkedUser(const TenantView& tenant, const Record& user, int id_field, int64_t now,
+                 FactArena& arena) {
+  const Value& id = user.get(id_field);
+  if (id.kind() != Kind::kString) return id;  // absent or null
+  const Record* linked = tenant.FindUser(id.as_string());
+  return linked ? Value::OfRecord(BuildUserFacts(tenant, *linked, now, 0, arena)) : Value::Null();
+}
+
+Value RecentSignIns(const Record& user, int64_t now, FactArena& arena) {
+  const AccountFields& F = Fields();
+  const Value& all = user.get(F.u.sign_ins);
+  if (all.kind() != Kind::kList) return all;
+  const int64_t oldest = now - kRecentSignInDays * kSecondsPerDay;
+  // Sign-ins are sorted oldest first: find those in [oldest, now], keep the last 10.
+  const List& list = *all.as_list();
+  size_t end = list.size;
+  while (end > 0) {
+    const Value& at = list.items[end - 1].as_record()->get(F.si.at);
+    if (at.kind() == Kind::kTime && at.as_time() <= now) break;
+    --end;
+  }
+  size_t begin = end;
+  while (begin > 0 && end - begin < kRecentSignInCount) {
+    const Value& at = list.items[begin - 1].as_record()->get(F.si.at);
+    if (at.kind() != Kind::kTime || at.as_time() < oldest) break;
+    --begin;
+  }
+  return Value::OfList(arena.NewList(list.items + begin, end - begin));
+}
+
+Value EligibleEmployers(const TenantView& tenant, const Record& learner, int64_t now,
+                        FactArena& arena) {
+  const AccountFields& F = Fields();
+  std::string_view org = Str(learner, F.u.organisation_id);
+  std::vector<Value> out;
+  if (!org.empty()) {
+    for (const Record* e : tenant.EmployersOf(org)) {
+      if (IsInactive(*e, now) || !ShareGroupTree(*e, learner)) continue;
+      out.push_back(Value::OfRecord(BuildUserFacts(tenant, *e, now, 0, arena)));
+    }
+  }
+  return Value::OfList(arena.NewList(out.data(), out.size()));
+}
+
+StatusOr<const Record*> FindSubject(const TenantView& tenant, std::string_view id,
+                                    std::string_view role) {
+  const Record* user = tenant.FindUser(id);
+  if (user == nullptr) user = tenant.FindUserByLogin(id);
+  if (user == nullptr) return NotFoundError("no user '" + std::string(id) + "' (" + std::string(role) + ")");
+  return user;
+}
+
+const Record* BuildEmailLookup(const TenantView& tenant, std::string_view asked, int64_t now,
+                               FactArena& arena) {
+  const AccountFields& F = Fields();
+  Record* r = arena.NewRecord(F.email_lookup);
+  std::string_view trimmed = asked;
+  while (!trimmed.empty() && std::strchr(" \t\r\n", trimmed.front())) trimmed.remove_prefix(1);
+  while (!trimmed.empty() && std::strchr(" \t\r\n", trimmed.back())) trimmed.remove_suffix(1);
+  r->set(F.el.address, arena.StringValue(trimmed));
+  const Record* holder = tenant.FindUserByLogin(asked);
+  r->set(F.el.found, Value::Bool(holder != nullptr));
+  if (holder != nullptr) {
+    r->set(F.el.holder, Value::OfRecord(BuildUserFacts(tenant, *holder, now, 0, arena)));
+    const std::string key = NormaliseKey(asked);
+    bool exact = false;
+    for (int field : {F.u.email, F.u.username}) {
+      std::string_view stored = Str(*holder, field);
+      if (NormaliseKey(stored) == key && stored == asked) exact = true;
+    }
+    r->set(F.el.exact, Value::Bool(exact));
+  }
+  return r;
+}
+
+const Record* BuildQuestion(const QuestionFacts& q, FactArena& arena) {
+  const AccountFields& F = Fields();
+  Record* r = arena.NewRecord(F.question);
+  r->set(F.q.text, arena.StringValue(q.text));
+  if (q.period_days) r->set(F.q.period_days, Value::Int(*q.period_days));
+  std::vector<Value> emails;
+  for (const std::string& e : q.emails) emails.push_back(arena.StringValue(e));
+  r->set(F.q.emails, Value::OfList(arena.NewList(emails.data(), emails.size())));
+  if (q.mentions_self) r->set(F.q.mentions_self, Value::Bool(*q.mentions_self));
+  return r;
+}
+
+const Record* BuildStats(const TenantView& tenant, const Record& asker, int period_days,
+                         int64_t now, FactArena& arena) {
+  const AccountFields& F = Fields();
+  int64_t overview = 0, tile = 0, cancelled = 0, archived = 0, non_learner = 0, classic = 0;
+  struct Due {
+    int32_t end;
+    const Record* user;
+  };
+  std::vector<Due> due;
+  const int32_t today = DateOfTime(now);
+  const bool supervisor = HasRole(asker, "supervisor");
+  for (const Record* u : tenant.users()) {
+    std::string_view status = EffectiveStatus(*u, now);
+    const bool learner = Str(*u, F.u.type) == "learner";
+    if (learner && (status == "full_user" || status == "cancelled" || status == "archived")) ++overview;
+    if (status == "full_user") {
+      ++tile;
+      if (!learner) ++non_learner;
+    }
+    if (learner && status == "cancelled") ++cancelled;
+    if (learner && status == "archived") ++archived;
+    const Value& c = u->get(F.u.classic_access);
+    if (c.kind() == Kind::kBool && c.as_bool()) ++classic;
+    if (status != "full_user") continue;
+    const Value& end = u->get(F.u.subscription_end);
+    if (end.kind() != Kind::kDate || end.as_date() < today || end.as_date() > today + period_days) continue;
+    if (Str(*u, F.u.type) == "admin" && !supervisor) continue;
+    if (!MayView(asker, *u, now)) continue;
+    due.push_back({end.as_date(), u});
+  }
+  std::stable_sort(due.begin(), due.end(), [](const Due& a, const Due& b) { return a.end < b.end; });
+  Record* r = arena.NewRecord(F.stats);
+  r->set(F.st.overview_count, Value::Int(overview));
+  r->set(F.st.users_tile_count, Value::Int(tile));
+  r->set(F.st.cancelled_learners, Value::Int(cancelled));
+  r->set(F.st.archived_learners, Value::Int(archived));
+  r->set(F.st.non_learner_full_users, Value::Int(non_learner));
+  r->set(F.st.classic_access_users, Value::Int(classic));
+  r->set(F.st.period_days, Value::Int(period_days));
+  Value* items = nullptr;
+  List* list = arena.NewList(due.size(), &items);
+  for (size_t i = 0; i < due.size(); ++i) {
+    items[i] = Value::OfRecord(BuildUserFacts(tenant, *due[i].user, now, 0, arena));
+  }
+  r->set(F.st.due_to_expire, Value::OfList(list));
+  return r;
+}
+
+}  // namespace
+
+const Record* BuildUserFacts(const TenantView& tenant, const Record& user, int64_t now,
+                             int depth, FactArena& arena) {
+  const AccountFields& F = Fields();
+  Record* r = arena.NewRecord(F.user);
+  std::memcpy(static_cast<void*>(r->fields), user.fields, sizeof(Value) * F.user->field_count());
+  std::string_view status = EffectiveStatus(user, now);
+  if (!status.empty()) {
+    r->set(F.u.effective_status, Value::String(status));
+    r->set(F.u.inactive, Value::Bool(IsInactive(user, now)));
+  }
+  r->set(F.u.recent_sign_ins, RecentSignIns(user, now, arena));
+  if (depth > 0) {
+    r->set(F.u.case_owner, LinkedUser(tenant, user, F.u.case_owner_id, now, arena));
+    r->set(F.u.manager, LinkedUser(tenant, user, F.u.manager_id, now, arena));
+    r->set(F.u.mentor, LinkedUser(tenant, user, F.u.mentor_id, now, arena));
+    if (Str(user, F.u.type) == "learner") r->set(F.u.eligible_employers, EligibleEmployers(tenant, user, now, arena));
+  }
+  return r;
+}
+
+StatusOr<const Record*> GatherFacts(const TenantView& tenant, const FactRequest& request,
+                                    FactArena& arena) {
+  const AccountFields& F = Fields();
+  const int64_t now = request.now;
+  Record* root = arena.NewRecord(F.root);
+  root->set(F.r.tenant, Value::OfRecord(tenant.tenant()));
+
+  StatusOr<const Record*> asker = FindSubject(tenant, request.asker_id, "asker");
+  if (!asker.ok()) return asker.status();
+  root->set(F.r.asker, Value::OfRecord(BuildUserFacts(tenant, **asker, now, 1, arena)));
+  if (!request.user_id.empty()) {
+    StatusOr<const Record*> user = FindSubject(tenant, request.user_id, "user");
+    if (!user.ok()) return user.status();
+    root->set(F.r.user, Value::OfRecord(BuildUserFacts(tenant, **user, now, 1, arena)));
+  }
+  if (!request.other_id.empty()) {
+    StatusOr<const Record*> other = FindSubject(tenant, request.other_id, "other user");
+    if (!other.ok()) return other.status();
+    root->set(F.r.other, Value::OfRecord(BuildUserFacts(tenant, **other, now, 1, arena)));
+  }
+  if (request.email) root->set(F.r.email, Value::OfRecord(BuildEmailLookup(tenant, *request.email, now, arena)));
+  if (request.question) root->set(F.r.question, Value::OfRecord(BuildQuestion(*request.question, arena)));
+  if (request.want_stats) {
+    int period = request.period_days.value_or(
+        request.question && request.question->period_days ? *request.question->period_days : kDefaultPeriodDays);
+    root->set(F.r.stats, Value::OfRecord(BuildStats(tenant, **asker, period, now, arena)));
+  }
+  if (request.csv) {
+    StatusOr<const Record*> csv = BuildCsvFacts(tenant, *request.csv, now, arena);
+    if (!csv.ok()) return csv.status();
+    root->set(F.r.csv, Value::OfRecord(*csv));
+  }
+  if (request.api_request) {
+    StatusOr<const Record*> req = BuildApiRequestFacts(tenant, *request.api_request, now, arena);
+    if (!req.ok()) return req.status();
+    root->set(F.r.request, Value::OfRecord(*req));
+  }
+  return static_cast<const Record*>(root);
+}
+
+}  // namespace whyd

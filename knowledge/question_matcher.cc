@@ -1,0 +1,526 @@
+// Question matching: compiles the catalogue into an in-memory index and
+// scores questions against it. See question_matcher.h and docs/matching.md.
+//
+// Scoring, per FAQ:
+//   combined = kWeightBm25 * bm25 / bm25_ceiling      (the FAQ's text as a whole)
+//            + kWeightExample * best example cosine     (nearest author phrasing)
+//            + kPatternBonus if one of its RE2 patterns matched the raw question
+// Terms are normalised word stems (synonyms folded to the lexicon's canonical
+// word) and bigrams of adjacent content words, so phrases count more than
+// scattered words.
+//
+// Thread-safety: the Index is built in the constructor and never written again.
+#include "knowledge/question_matcher.h"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+
+#include "knowledge/text_normalizer.h"
+
+namespace whyd {
+namespace {
+
+// Field weights of the FAQ-as-a-whole document.
+constexpr double kTitleWeight = 2.0;
+constexpr double kKeywordWeight = 3.0;
+constexpr double kExampleWeight = 1.0;
+constexpr double kAnswerWeight = 0.3;
+// Bigrams (two adjacent content words) weigh this much relative to a word.
+constexpr double kBigramWeight = 1.5;
+// BM25 parameters (the usual defaults).
+constexpr double kBm25K1 = 1.2;
+constexpr double kBm25B = 0.5;
+// Mix of the two similarity signals, and the bonus of a matched pattern.
+constexpr double kWeightBm25 = 0.5;
+constexpr double kWeightExample = 0.5;
+constexpr double kPatternBonus = 1.0;
+
+// Longest lexicon phrase, in words; bounds the phrase lookup per position.
+constexpr size_t kMaxLexiconPhrase = 5;
+
+struct Token {
+  std::string term;     // the comparable form: stem, or canonical synonym
+  std::string surface;  // as written (lowercased)
+  std::string detail;   // "typo of 'x'", "synonym of 'y'", or empty
+  bool content = true;  // false for stop words
+};
+
+double Sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+
+std::string JoinTerms(const std::vector<std::string>& terms, char sep) {
+  std::string out;
+  for (const std::string& t : terms) {
+    if (!out.empty()) out.push_back(sep);
+    out += t;
+  }
+  return out;
+}
+
+}  // namespace
+
+struct QuestionMatcher::Index {
+  struct Faq {
+    std::string id;
+    std::unordered_map<std::string, double> tf;  // weighted term frequency
+    double length = 0;
+    std::vector<int> examples;  // indices into example_docs
+    std::vector<std::pair<std::unique_ptr<RE2>, std::string>> patterns;
+  };
+  struct ExampleDoc {
+    int faq;
+    std::string text;
+    std::unordered_set<std::string> terms;
+    double norm = 0;  // sqrt(sum idf^2)
+  };
+
+  std::vector<Faq> faqs;
+  std::vector<ExampleDoc> example_docs;
+  std::unordered_map<std::string, double> idf;
+  double average_length = 1;
+  // Lexicon: stems of a phrase joined by ' ' -> canonical term.
+  std::unordered_map<std::string, std::string> synonyms;
+  std::unordered_map<std::string, std::string> canonical_display;  // term -> readable word
+  // Typo correction: known surface words and their deletion neighbourhoods.
+  std::unordered_map<std::string, int> vocabulary;  // surface -> frequency
+  std::unordered_map<std::string, std::vector<std::string>> deletions;
+  SplitLimits limits;
+
+  // Text -> tokens; correct_typos is only for questions (catalogue words are
+  // the vocabulary).
+  std::vector<Token> Tokenize(std::string_view text, bool correct_typos, bool* truncated) const;
+  std::string CorrectTypo(const std::string& word, int* distance) const;
+  static std::vector<std::string> Terms(const std::vector<Token>& tokens);
+  double Idf(const std::string& term, double unknown) const {
+    auto it = idf.find(term);
+    return it == idf.end() ? unknown : it->second;
+  }
+};
+
+namespace {
+
+void AddDeletions(const std::string& word, int depth,
+                  std::unordered_map<std::string, std::vector<std::string>>& out,
+                  const std::string& original) {
+  if (depth == 0 || word.size() <= 2) return;
+  for (size_t i = 0; i < word.size(); ++i) {
+    std::string shorter = word.substr(0, i) + word.substr(i + 1);
+    auto& bucket = out[shorter];
+    if (bucket.empty() || bucket.back() != original) bucket.push_back(original);
+    AddDeletions(shorter, depth - 1, out, original);
+  }
+}
+
+int TypoBudget(size_t length) { return length >= 8 ? 2 : (length >= 4 ? 1 : 0); }
+
+}  // namespace
+
+std::string QuestionMatcher::Index::CorrectTypo(const std::string& word, int* distance) const {
+  const int budget = TypoBudget(word.size());
+  if (budget == 0) return {};
+  std::vector<std::string> probes = {word};
+  // Deletions of the question word meet deletions of the vocabulary word
+  // (symmetric delete): covers insertions, deletions, substitutions, swaps.
+  for (size_t i = 0; i < word.size(); ++i) {
+    probes.push_back(word.substr(0, i) + word.substr(i + 1));
+    if (budget >= 2) {
+      const std::string& one = probes.back();
+      for (size_t j = 0; j < one.size(); ++j) probes.push_back(one.substr(0, j) + one.substr(j + 1));
+    }
+  }
+  std::string best;
+  int best_distance = budget + 1;
+  int best_frequency = 0;
+  auto consider = [&](const std::string& candidate) {
+    if (TypoBudget(candidate.size()) == 0) return;
+    int d = BoundedEditDistance(word, candidate, budget);
+    if (d > budget || d == 0) return;
+    int frequency = vocabulary.at(candidate);
+    if (d < best_distance || (d == best_distance && frequency > best_frequency) ||
+        (d == best_distance && frequency == best_frequency && candidate < best)) {
+      best = candidate;
+      best_distance = d;
+      best_frequency = frequency;
+    }
+  };
+  for (const std::string& probe : probes) {
+    if (vocabulary.count(probe) != 0) consider(probe);
+    auto it = deletions.find(probe);
+    if (it == deletions.end()) continue;
+    for (const std::string& candidate : it->second) consider(candidate);
+  }
+  *distance = best_distance;
+  return best;
+}
+
+std::vector<Token> QuestionMatcher::Index::Tokenize(std::string_view text, bool correct_typos,
+                                                    bool* truncated) const {
+  std::vector<std::string> words = SplitWords(text, limits, truncated);
+  std::vector<Token> stems;
+  stems.reserve(words.size());
+  for (std::string& word : words) {
+    Token token;
+    token.surface = word;
+    std::string form = word;
+    if (correct_typos && !IsStopWord(word) && vocabulary.count(word) == 0 &&
+        std::none_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      int distance = 0;
+      std::string fixed = CorrectTypo(word, &distance);
+      if (!fixed.empty()) {
+        token.detail = "typo of '" + fixed + "'";
+        form = fixed;
+      }
+    }
+    token.term = StemWord(form);
+    token.content = !IsStopWord(form);
+    stems.push_back(std::move(token));
+  }
+  // Fold synonym phrases, longest first, into their canonical term.
+  std::vector<Token> tokens;
+  tokens.reserve(stems.size());
+  for (size_t i = 0; i < stems.size();) {
+    bool folded = false;
+    for (size_t n = std::min(kMaxLexiconPhrase, stems.size() - i); n >= 1 && !folded; --n) {
+      std::string key = stems[i].term;
+      for (size_t k = 1; k < n; ++k) key += ' ' + stems[i + k].term;
+      auto it = synonyms.find(key);
+      if (it == synonyms.end()) continue;
+      Token token;
+      token.term = it->second;
+      token.surface = stems[i].surface;
+      for (size_t k = 1; k < n; ++k) token.surface += ' ' + stems[i + k].surface;
+      token.detail = stems[i].detail;
+      if (token.term != key) {
+        if (!token.detail.empty()) token.detail += ", ";
+        token.detail += "synonym of '" + canonical_display.at(it->second) + "'";
+      }
+      token.content = true;
+      tokens.push_back(std::move(token));
+      i += n;
+      folded = true;
+    }
+    if (!folded) {
+      tokens.push_back(std::move(stems[i]));
+      ++i;
+    }
+  }
+  return tokens;
+}
+
+std::vector<std::string> QuestionMatcher::Index::Terms(const std::vector<Token>& tokens) {
+  std::vector<std::string> terms;
+  const Token* previous = nullptr;
+  for (const Token& token : tokens) {
+    if (!token.content) continue;
+    terms.push_back(token.term);
+    if (previous != nullptr) terms.push_back(previous->term + ' ' + token.term);
+    previous = &token;
+  }
+  return terms;
+}
+
+QuestionMatcher::QuestionMatcher(const std::vector<FaqDef>& faqs,
+                                 const std::vector<LexiconGroup>& lexicon, MatcherOptions options)
+    : options_(options) {
+  auto index = std::make_unique<Index>();
+  index->limits.max_bytes = options_.max_input_bytes;
+  index->limits.max_tokens = options_.max_tokens;
+  if (faqs.empty()) {
+    error_ = FailedPreconditionError("question matcher: the catalogue has no FAQs");
+    return;
+  }
+  SplitLimits catalogue_limits;  // catalogue text is trusted and may be long
+  catalogue_limits.max_bytes = 1 << 20;
+  catalogue_limits.max_tokens = 1 << 16;
+
+  // Vocabulary first: every surface word the catalogue uses.
+  auto add_vocabulary = [&](const std::string& text) {
+    for (const std::string& w : SplitWords(text, catalogue_limits)) {
+      if (IsStopWord(w)) continue;
+      if (std::any_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; })) continue;
+      ++index->vocabulary[w];
+    }
+  };
+  for (const FaqDef& faq : faqs) {
+    add_vocabulary(faq.title);
+    add_vocabulary(faq.answer);
+    for (const auto& k : faq.match.keywords) add_vocabulary(k);
+    for (const auto& e : faq.match.examples) add_vocabulary(e);
+  }
+  for (const LexiconGroup& group : lexicon) {
+    for (const std::string& w : group.words) add_vocabulary(w);
+  }
+  for (const auto& [word, count] : index->vocabulary) {
+    (void)count;
+    AddDeletions(word, TypoBudget(word.size()), index->deletions, word);
+  }
+
+  // Lexicon: each phrase's stems -> the canonical (first) word's stems.
+  for (const LexiconGroup& group : lexicon) {
+    if (group.words.empty()) continue;
+    std::vector<std::string> canonical_stems;
+    for (const std::string& w : SplitWords(group.words.front(), catalogue_limits)) {
+      canonical_stems.push_back(StemWord(w));
+    }
+    if (canonical_stems.empty()) {
+      error_ = InvalidArgumentError("question matcher: lexicon group at " + group.where.ToString() +
+                                    " starts with a word that has no letters");
+      return;
+    }
+    std::string canonical = JoinTerms(canonical_stems, '_');
+    if (canonical_stems.size() == 1) canonical = canonical_stems.front();
+    index->canonical_display[canonical] = group.words.front();
+    for (const std::string& phrase : group.words) {
+      std::vector<std::string> stems;
+      for (const std::string& w : SplitWords(phrase, catalogue_limits)) stems.push_back(StemWord(w));
+      if (stems.empty() || stems.size() > kMaxLexiconPhrase) {
+        error_ = InvalidArgumentError("question matcher: lexicon entry '" + phrase + "' at " +
+                                      group.where.ToString() + " must have 1 to " +
+                                      std::to_string(kMaxLexiconPhrase) + " words");
+        return;
+      }
+      index->synonyms.emplace(JoinTerms(stems, ' '), canonical);
+    }
+  }
+
+  // FAQ documents.
+  std::unordered_set<std::string> seen_ids;
+  for (const FaqDef& def : faqs) {
+    if (!seen_ids.insert(def.id).second) {
+      error_ = InvalidArgumentError("question matcher: FAQ '" + def.id + "' is declared twice (" +
+                                    def.where.ToString() + ")");
+      return;
+    }
+    Index::Faq faq;
+    faq.id = def.id;
+    const int faq_number = static_cast<int>(index->faqs.size());
+    auto add_text = [&](const std::string& text, double weight) {
+      for (const std::string& term : Index::Terms(index->Tokenize(text, false, nullptr))) {
+        double w = weight * (term.find(' ') != std::string::npos ? kBigramWeight : 1.0);
+        faq.tf[term] += w;
+        faq.length += w;
+      }
+    };
+    auto add_example = [&](const std::string& text) {
+      Index::ExampleDoc doc;
+      doc.faq = faq_number;
+      doc.text = text;
+      for (std::string& term : Index::Terms(index->Tokenize(text, false, nullptr))) {
+        doc.terms.insert(std::move(term));
+      }
+      if (doc.terms.empty()) return;
+      faq.examples.push_back(static_cast<int>(index->example_docs.size()));
+      index->example_docs.push_back(std::move(doc));
+    };
+    add_text(def.title, kTitleWeight);
+    add_example(def.title);
+    add_text(def.answer, kAnswerWeight);
+    for (const auto& k : def.match.keywords) add_text(k, kKeywordWeight);
+    for (const auto& e : def.match.examples) {
+      add_text(e, kExampleWeight);
+      add_example(e);
+    }
+    for (const std::string& pattern : def.match.patterns) {
+      RE2::Options re_options;
+      re_options.set_log_errors(false);
+      re_options.set_max_mem(1 << 20);
+      auto re = std::make_unique<RE2>(pattern, re_options);
+      if (!re->ok()) {
+        error_ = InvalidArgumentError("question matcher: FAQ '" + def.id + "' (" +
+                                      def.where.ToString() + ") has a bad pattern '" + pattern +
+                                      "': " + re->error());
+        return;
+      }
+      faq.patterns.emplace_back(std::move(re), pattern);
+    }
+    index->faqs.push_back(std::move(faq));
+  }
+
+  // Inverse document frequencies over the FAQs (a FAQ is one document).
+  std::unordered_map<std::string, int> document_frequency;
+  double total_length = 0;
+  for (const Index::Faq& faq : index->faqs) {
+    total_length += faq.length;
+    for (const auto& [term, tf] : faq.tf) {
+      (void)tf;
+      ++document_frequency[term];
+    }
+  }
+  const double n = static_cast<double>(index->faqs.size());
+  index->average_length = std::max(1.0, total_length / n);
+  for (const auto& [term, df] : document_frequency) {
+    index->idf[term] = std::log(1.0 + (n - df + 0.5) / (df + 0.5));
+  }
+  for (Index::ExampleDoc& doc : index->example_docs) {
+    double sum = 0;
+    for (const std::string& term : doc.terms) {
+      double w = index->Idf(term, 0);
+      sum += w * w;
+    }
+    doc.norm = std::sqrt(sum);
+  }
+  index_ = std::move(index);
+}
+
+QuestionMatcher::~QuestionMatcher() = default;
+
+StatusOr<MatchResult> QuestionMatcher::Match(std::string_view question) const {
+  if (!ok()) return FailedPreconditionError("question matcher not built: " + error_.message());
+  const Index& index = *index_;
+  MatchResult result;
+  if (question.size() > options_.max_input_bytes) {
+    question = question.substr(0, options_.max_input_bytes);
+    result.truncated = true;
+  }
+  bool cut = false;
+  std::vector<Token> tokens = index.Tokenize(question, true, &cut);
+  result.truncated = result.truncated || cut;
+  std::vector<std::string> terms = Index::Terms(tokens);
+
+  // Patterns read the raw (capped) question: pasted error messages.
+  std::vector<int> pattern_hit(index.faqs.size(), -1);
+  bool any_pattern = false;
+  for (size_t f = 0; f < index.faqs.size(); ++f) {
+    const auto& patterns = index.faqs[f].patterns;
+    for (size_t p = 0; p < patterns.size(); ++p) {
+      if (RE2::PartialMatch(question, *patterns[p].first)) {
+        pattern_hit[f] = static_cast<int>(p);
+        any_pattern = true;
+        break;
+      }
+    }
+  }
+
+  bool only_small_talk = true;
+  for (const Token& token : tokens) {
+    if (token.content && !IsSmallTalkWord(token.surface)) only_small_talk = false;
+  }
+  if ((terms.empty() || only_small_talk) && !any_pattern) {
+    result.reason = "no_content";
+    return result;
+  }
+
+  // The query's unique terms and their weights.
+  std::map<std::string, double> query;  // ordered: deterministic evidence
+  for (const std::string& term : terms) query.emplace(term, index.Idf(term, options_.unknown_word_idf));
+  double query_norm_sq = 0;
+  double bm25_ceiling = 0;
+  double unigram_mass = 0;
+  for (const auto& [term, w] : query) {
+    query_norm_sq += w * w;
+    bm25_ceiling += w * (term.find(' ') != std::string::npos ? kBigramWeight : 1.0);
+    if (term.find(' ') == std::string::npos) unigram_mass += w;
+  }
+  const double query_norm = std::sqrt(std::max(query_norm_sq, 1e-9));
+  bm25_ceiling = std::max(bm25_ceiling, 1e-9);
+
+  struct Scored {
+    int faq;
+    double score;
+    int best_example;
+  };
+  std::vector<Scored> scored;
+  scored.reserve(index.faqs.size());
+  for (size_t f = 0; f < index.faqs.size(); ++f) {
+    const Index::Faq& faq = index.faqs[f];
+    double bm25 = 0;
+    for (const auto& [term, w] : query) {
+      auto it = faq.tf.find(term);
+      if (it == faq.tf.end()) continue;
+      double tf = it->second;
+      double saturation = tf * (kBm25K1 + 1) /
+                          (tf + kBm25K1 * (1 - kBm25B + kBm25B * faq.length / index.average_length));
+      bm25 += w * saturation * (term.find(' ') != std::string::npos ? kBigramWeight : 1.0);
+    }
+    bm25 /= (kBm25K1 + 1);
+    double best_cosine = 0;
+    int best_example = -1;
+    for (int e : faq.examples) {
+      const Index::ExampleDoc& doc = index.example_docs[e];
+      double dot = 0;
+      for (const auto& [term, w] : query) {
+        if (doc.terms.count(term) != 0) dot += w * index.Idf(term, 0);
+      }
+      double cosine = doc.norm > 0 ? dot / (query_norm * doc.norm) : 0;
+      if (cosine > best_cosine) {
+        best_cosine = cosine;
+        best_example = e;
+      }
+    }
+    double score = kWeightBm25 * (bm25 / bm25_ceiling) + kWeightExample * best_cosine;
+    if (pattern_hit[f] >= 0) score += kPatternBonus;
+    scored.push_back({static_cast<int>(f), score, best_example});
+  }
+  std::stable_sort(scored.begin(), scored.end(),
+                   [](const Scored& a, const Scored& b) { return a.score > b.score; });
+
+  const Scored& top = scored[0];
+  const Index::Faq& top_faq = index.faqs[top.faq];
+  // Coverage: how much of what the question says the top FAQ knows about.
+  double covered = 0;
+  for (const auto& [term, w] : query) {
+    if (term.find(' ') == std::string::npos && top_faq.tf.count(term) != 0) covered += w;
+  }
+  const double coverage = unigram_mass > 0 ? covered / unigram_mass : 0;
+  auto confidence_of = [&](double score, double margin) {
+    return Sigmoid(options_.calib_bias + options_.calib_score * score +
+                   options_.calib_margin * margin + options_.calib_coverage * coverage);
+  };
+  const double runner_up = scored.size() > 1 ? scored[1].score : 0;
+  result.confidence = confidence_of(top.score, top.score - runner_up);
+  result.signals = {top.score, top.score - runner_up, coverage};
+  for (size_t r = 0; r < scored.size() && r < 3; ++r) {
+    FaqCandidate candidate;
+    candidate.faq_id = index.faqs[scored[r].faq].id;
+    candidate.score = scored[r].score;
+    candidate.confidence =
+        r == 0 ? result.confidence : confidence_of(scored[r].score, scored[r].score - top.score);
+    result.ranked.push_back(std::move(candidate));
+  }
+
+  const bool accepted = result.confidence >= options_.reject_below;
+  if (accepted) {
+    result.faq_id = top_faq.id;
+    result.reason = "matched";
+  } else {
+    result.reason = "low_confidence";
+    if (result.confidence >= options_.suggest_above) result.alternatives.push_back(top_faq.id);
+  }
+  if (top.score > 0 && (accepted || result.confidence >= options_.suggest_above)) {
+    for (size_t r = 1; r < scored.size(); ++r) {
+      if (static_cast<int>(result.alternatives.size()) >= options_.max_alternatives + (accepted ? 0 : 1)) break;
+      if (scored[r].score < options_.alternative_ratio * top.score) break;
+      result.alternatives.push_back(index.faqs[scored[r].faq].id);
+    }
+  }
+
+  // Evidence for the top candidate.
+  if (pattern_hit[top.faq] >= 0) {
+    result.evidence.push_back({MatchEvidence::Kind::kPattern,
+                               top_faq.patterns[pattern_hit[top.faq]].second, "error message"});
+  }
+  std::unordered_set<std::string> reported;
+  for (const Token& token : tokens) {
+    if (!token.content || top_faq.tf.count(token.term) == 0) continue;
+    if (!reported.insert(token.term).second) continue;
+    result.evidence.push_back({MatchEvidence::Kind::kWord, token.surface, token.detail});
+  }
+  for (const auto& [term, w] : query) {
+    (void)w;
+    if (term.find(' ') != std::string::npos && top_faq.tf.count(term) != 0) {
+      result.evidence.push_back({MatchEvidence::Kind::kPhrase, term, ""});
+    }
+  }
+  if (top.best_example >= 0) {
+    result.evidence.push_back(
+        {MatchEvidence::Kind::kExample, index.example_docs[top.best_example].text, "closest phrasing"});
+  }
+  return result;
+}
+
+}  // namespace whyd
