@@ -209,8 +209,11 @@ StatusOr<nlohmann::json> Answerer::Ask(const Rulebook& rules, const AskRequest& 
   QuestionFacts question;
   question.text = request.question;
   question.emails = ExtractEmails(request.question);
-  question.mentions_self = MentionsSelf(request.question);
-  if (auto period = ExtractPeriodDays(request.question)) question.period_days = *period;
+  question.mentions_self = SpeaksOfAsker(request.question);
+  if (auto period = StatedPeriodDays(request.question)) question.period_days = *period;
+  // "I", "me" alone are not enough to make the asker the subject ("why can't I
+  // see her in the dropdown?"); the question must be about their own account.
+  const bool about_own_account = AboutOwnAccount(request.question);
 
   // 3. Whom (or what) the question is about.
   FactRequest facts;
@@ -223,7 +226,10 @@ StatusOr<nlohmann::json> Answerer::Ask(const Rulebook& rules, const AskRequest& 
   auto named_in_question = [&]() -> std::vector<const Record*> {
     std::vector<const Record*> found;
     if (request.question.empty()) return found;
-    std::vector<UserSummary> visible = view->UsersVisibleTo(*asker, now);
+    std::vector<UserName> visible;
+    for (const UserSummary& u : view->UsersVisibleTo(*asker, now)) {
+      visible.push_back(UserName{std::string(u.id), std::string(u.display_name)});
+    }
     for (const std::string& id : FindNamedUsers(request.question, visible)) {
       if (const Record* r = view->FindUser(id)) found.push_back(r);
     }
@@ -258,7 +264,7 @@ StatusOr<nlohmann::json> Answerer::Ask(const Rulebook& rules, const AskRequest& 
     if (kind == "user") {
       if (!named.empty()) {
         subject = named.front();
-      } else if (StringField(*asker, f.u.type) == "learner" || question.mentions_self.value_or(false)) {
+      } else if (StringField(*asker, f.u.type) == "learner" || about_own_account) {
         subject = asker;
       }
       if (subject == nullptr) needs.push_back("subject");
