@@ -41,6 +41,12 @@ constexpr double kWeightBm25 = 0.5;
 constexpr double kWeightExample = 0.5;
 constexpr double kPatternBonus = 1.0;
 
+// Typo correction is the costly step (a few dozen hash probes per word), so
+// it is bounded: words longer than this are not real words, and a question
+// gets at most kMaxTypoAttempts attempts.
+constexpr size_t kMaxTypoWordLength = 16;
+constexpr int kMaxTypoAttempts = 8;
+
 // Longest lexicon phrase, in words; bounds the phrase lookup per position.
 constexpr size_t kMaxLexiconPhrase = 5;
 
@@ -68,6 +74,9 @@ struct QuestionMatcher::Index {
   struct Faq {
     std::string id;
     std::unordered_map<std::string, double> tf;  // weighted term frequency
+    // Terms of the author-written matching text (title, keywords, examples),
+    // not the answer: coverage must not grow with the length of an answer.
+    std::unordered_set<std::string> match_terms;
     double length = 0;
     std::vector<int> examples;  // indices into example_docs
     std::vector<std::pair<std::unique_ptr<RE2>, std::string>> patterns;
@@ -82,14 +91,24 @@ struct QuestionMatcher::Index {
   std::vector<Faq> faqs;
   std::vector<ExampleDoc> example_docs;
   std::unordered_map<std::string, double> idf;
+  // Postings, so that a question costs one lookup per term: the FAQs that
+  // use a term with its weighted frequency, and the examples that contain it.
+  struct Postings {
+    std::vector<std::pair<int, double>> faqs;
+    std::vector<int> examples;
+  };
+  std::unordered_map<std::string, Postings> postings;
   double average_length = 1;
   // Lexicon: stems of a phrase joined by ' ' -> canonical term.
   std::unordered_map<std::string, std::string> synonyms;
+  // First stem of a lexicon phrase -> its longest phrase length in words.
+  std::unordered_map<std::string, size_t> phrase_starts;
   std::unordered_map<std::string, std::string> canonical_display;  // term -> readable word
   // Typo correction: known surface words and their deletion neighbourhoods.
   std::unordered_map<std::string, int> vocabulary;  // surface -> frequency
   std::unordered_map<std::string, std::vector<std::string>> deletions;
   SplitLimits limits;
+  RE2 email_address{"[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63})+"};
 
   // Text -> tokens; correct_typos is only for questions (catalogue words are
   // the vocabulary).
@@ -160,15 +179,23 @@ std::string QuestionMatcher::Index::CorrectTypo(const std::string& word, int* di
 
 std::vector<Token> QuestionMatcher::Index::Tokenize(std::string_view text, bool correct_typos,
                                                     bool* truncated) const {
-  std::vector<std::string> words = SplitWords(text, limits, truncated);
+  std::vector<bool> capitalised;
+  std::vector<std::string> words = SplitWords(text, limits, truncated, &capitalised);
   std::vector<Token> stems;
   stems.reserve(words.size());
-  for (std::string& word : words) {
+  int typo_attempts = 0;
+  for (size_t w = 0; w < words.size(); ++w) {
+    const std::string& word = words[w];
+    // A capitalised word the catalogue does not know is most likely a name
+    // (a person, the product): it says nothing about which FAQ is asked.
+    if (correct_typos && capitalised[w] && vocabulary.count(word) == 0) continue;
     Token token;
     token.surface = word;
     std::string form = word;
-    if (correct_typos && !IsStopWord(word) && vocabulary.count(word) == 0 &&
+    if (correct_typos && typo_attempts < kMaxTypoAttempts && word.size() <= kMaxTypoWordLength &&
+        !IsStopWord(word) && vocabulary.count(word) == 0 &&
         std::none_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      ++typo_attempts;
       int distance = 0;
       std::string fixed = CorrectTypo(word, &distance);
       if (!fixed.empty()) {
@@ -185,7 +212,9 @@ std::vector<Token> QuestionMatcher::Index::Tokenize(std::string_view text, bool 
   tokens.reserve(stems.size());
   for (size_t i = 0; i < stems.size();) {
     bool folded = false;
-    for (size_t n = std::min(kMaxLexiconPhrase, stems.size() - i); n >= 1 && !folded; --n) {
+    auto start = phrase_starts.find(stems[i].term);
+    const size_t longest = start == phrase_starts.end() ? 0 : start->second;
+    for (size_t n = std::min(longest, stems.size() - i); n >= 1 && !folded; --n) {
       std::string key = stems[i].term;
       for (size_t k = 1; k < n; ++k) key += ' ' + stems[i + k].term;
       auto it = synonyms.find(key);
@@ -285,6 +314,8 @@ QuestionMatcher::QuestionMatcher(const std::vector<FaqDef>& faqs,
         return;
       }
       index->synonyms.emplace(JoinTerms(stems, ' '), canonical);
+      size_t& longest = index->phrase_starts[stems.front()];
+      longest = std::max(longest, stems.size());
     }
   }
 
@@ -301,6 +332,7 @@ QuestionMatcher::QuestionMatcher(const std::vector<FaqDef>& faqs,
     const int faq_number = static_cast<int>(index->faqs.size());
     auto add_text = [&](const std::string& text, double weight) {
       for (const std::string& term : Index::Terms(index->Tokenize(text, false, nullptr))) {
+        if (weight != kAnswerWeight) faq.match_terms.insert(term);
         double w = weight * (term.find(' ') != std::string::npos ? kBigramWeight : 1.0);
         faq.tf[term] += w;
         faq.length += w;
@@ -356,6 +388,16 @@ QuestionMatcher::QuestionMatcher(const std::vector<FaqDef>& faqs,
   for (const auto& [term, df] : document_frequency) {
     index->idf[term] = std::log(1.0 + (n - df + 0.5) / (df + 0.5));
   }
+  for (size_t f = 0; f < index->faqs.size(); ++f) {
+    for (const auto& [term, tf] : index->faqs[f].tf) {
+      index->postings[term].faqs.emplace_back(static_cast<int>(f), tf);
+    }
+  }
+  for (size_t e = 0; e < index->example_docs.size(); ++e) {
+    for (const std::string& term : index->example_docs[e].terms) {
+      index->postings[term].examples.push_back(static_cast<int>(e));
+    }
+  }
   for (Index::ExampleDoc& doc : index->example_docs) {
     double sum = 0;
     for (const std::string& term : doc.terms) {
@@ -377,8 +419,12 @@ StatusOr<MatchResult> QuestionMatcher::Match(std::string_view question) const {
     question = question.substr(0, options_.max_input_bytes);
     result.truncated = true;
   }
+  // An address says "this is about an email" to the scorer; the address
+  // itself is noise (mentions.h extracts it for the diagnosis).
+  std::string text(question);
+  RE2::GlobalReplace(&text, index.email_address, " email ");
   bool cut = false;
-  std::vector<Token> tokens = index.Tokenize(question, true, &cut);
+  std::vector<Token> tokens = index.Tokenize(text, true, &cut);
   result.truncated = result.truncated || cut;
   std::vector<std::string> terms = Index::Terms(tokens);
 
@@ -424,35 +470,36 @@ StatusOr<MatchResult> QuestionMatcher::Match(std::string_view question) const {
     double score;
     int best_example;
   };
-  std::vector<Scored> scored;
-  scored.reserve(index.faqs.size());
-  for (size_t f = 0; f < index.faqs.size(); ++f) {
-    const Index::Faq& faq = index.faqs[f];
-    double bm25 = 0;
-    for (const auto& [term, w] : query) {
-      auto it = faq.tf.find(term);
-      if (it == faq.tf.end()) continue;
-      double tf = it->second;
-      double saturation = tf * (kBm25K1 + 1) /
-                          (tf + kBm25K1 * (1 - kBm25B + kBm25B * faq.length / index.average_length));
-      bm25 += w * saturation * (term.find(' ') != std::string::npos ? kBigramWeight : 1.0);
+  const size_t faq_count = index.faqs.size();
+  std::vector<double> bm25(faq_count, 0.0);
+  std::vector<double> dot(index.example_docs.size(), 0.0);
+  for (const auto& [term, w] : query) {
+    auto it = index.postings.find(term);
+    if (it == index.postings.end()) continue;
+    const double phrase = term.find(' ') != std::string::npos ? kBigramWeight : 1.0;
+    for (const auto& [f, tf] : it->second.faqs) {
+      const double length_norm =
+          1 - kBm25B + kBm25B * index.faqs[f].length / index.average_length;
+      bm25[f] += w * phrase * tf * (kBm25K1 + 1) / (tf + kBm25K1 * length_norm);
     }
-    bm25 /= (kBm25K1 + 1);
+    const double idf = index.Idf(term, 0);
+    for (int e : it->second.examples) dot[e] += w * idf;
+  }
+  std::vector<Scored> scored;
+  scored.reserve(faq_count);
+  for (size_t f = 0; f < faq_count; ++f) {
     double best_cosine = 0;
     int best_example = -1;
-    for (int e : faq.examples) {
+    for (int e : index.faqs[f].examples) {
       const Index::ExampleDoc& doc = index.example_docs[e];
-      double dot = 0;
-      for (const auto& [term, w] : query) {
-        if (doc.terms.count(term) != 0) dot += w * index.Idf(term, 0);
-      }
-      double cosine = doc.norm > 0 ? dot / (query_norm * doc.norm) : 0;
+      if (dot[e] <= 0 || doc.norm <= 0) continue;
+      double cosine = dot[e] / (query_norm * doc.norm);
       if (cosine > best_cosine) {
         best_cosine = cosine;
         best_example = e;
       }
     }
-    double score = kWeightBm25 * (bm25 / bm25_ceiling) + kWeightExample * best_cosine;
+    double score = kWeightBm25 * (bm25[f] / (kBm25K1 + 1) / bm25_ceiling) + kWeightExample * best_cosine;
     if (pattern_hit[f] >= 0) score += kPatternBonus;
     scored.push_back({static_cast<int>(f), score, best_example});
   }
@@ -464,7 +511,7 @@ StatusOr<MatchResult> QuestionMatcher::Match(std::string_view question) const {
   // Coverage: how much of what the question says the top FAQ knows about.
   double covered = 0;
   for (const auto& [term, w] : query) {
-    if (term.find(' ') == std::string::npos && top_faq.tf.count(term) != 0) covered += w;
+    if (term.find(' ') == std::string::npos && top_faq.match_terms.count(term) != 0) covered += w;
   }
   const double coverage = unigram_mass > 0 ? covered / unigram_mass : 0;
   auto confidence_of = [&](double score, double margin) {

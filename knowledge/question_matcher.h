@@ -34,12 +34,12 @@ namespace whyd {
 // (docs/matching.md explains how they were obtained).
 struct MatcherOptions {
   // Confidence = 1 / (1 + exp(-(bias + w_score*score + w_margin*margin + w_coverage*coverage))).
-  double calib_bias = -4.0;
-  double calib_score = 3.0;
-  double calib_margin = 6.0;
-  double calib_coverage = 3.0;
+  double calib_bias = -1.899;
+  double calib_score = 0.162;
+  double calib_margin = 3.172;
+  double calib_coverage = 4.074;
   // Below this confidence the matcher answers "no FAQ".
-  double reject_below = 0.35;
+  double reject_below = 0.5;
   // Runners-up whose score is at least this fraction of the top score are
   // offered as alternatives ("did you mean A or B?").
   double alternative_ratio = 0.85;
@@ -49,7 +49,7 @@ struct MatcherOptions {
   double suggest_above = 0.2;
   // Weight of words the catalogue has never seen (names, off-topic words):
   // they dilute the match a little, as an inverse document frequency.
-  double unknown_word_idf = 1.5;
+  double unknown_word_idf = 3.0;
   // Work caps: bytes of the question looked at, and tokens scored.
   size_t max_input_bytes = 2000;
   size_t max_tokens = 80;

@@ -34,13 +34,14 @@ constexpr std::array<std::string_view, 96> kStopWords = {
     "when",   "where", "which",  "who",   "why",   "would",
 };
 
-constexpr std::array<std::string_view, 48> kSmallTalkWords = {
-    "afternoon", "agent", "anybody", "anyone", "around", "bot", "bye", "chat",
-    "cheers", "day", "evening", "fine", "good", "goodbye", "great", "hello",
-    "help", "helpful", "hey", "hi", "hiya", "human", "live", "lol",
-    "man", "morning", "need", "nice", "no", "now", "ok", "okay",
-    "person", "real", "somebody", "someone", "speak", "ta", "talk", "team",
-    "thank", "thanks", "thankyou", "thx", "very", "want", "yes", "you",
+constexpr std::array<std::string_view, 54> kSmallTalkWords = {
+    "afternoon", "agent", "all", "anybody", "anyone", "around", "bot", "bye",
+    "chat", "cheers", "day", "evening", "everything", "fine", "good", "goodbye",
+    "great", "hello", "help", "helpful", "hey", "hi", "hiya", "human",
+    "live", "lol", "lot", "lots", "man", "morning", "much", "need",
+    "nice", "no", "now", "ok", "okay", "person", "real", "somebody",
+    "someone", "speak", "ta", "talk", "team", "thank", "thanks", "thankyou",
+    "that", "thx", "very", "want", "yes", "you",
 };
 
 // Suffix rewrites that fold UK spelling into US spelling (applied first).
@@ -57,9 +58,11 @@ constexpr std::array<Rewrite, 12> kSpellingFolds = {{
 }  // namespace
 
 std::vector<std::string> SplitWords(std::string_view text, const SplitLimits& limits,
-                                    bool* truncated) {
+                                    bool* truncated, std::vector<bool>* capitalised) {
   std::vector<std::string> words;
   bool cut = false;
+  bool sentence_start = true;   // at the start, or after . ! ? :
+  bool current_capital = false;  // the word being read began with A-Z mid-sentence
   if (text.size() > limits.max_bytes) {
     text = text.substr(0, limits.max_bytes);
     cut = true;
@@ -69,17 +72,21 @@ std::vector<std::string> SplitWords(std::string_view text, const SplitLimits& li
     if (!current.empty()) {
       if (words.size() < limits.max_tokens) {
         words.push_back(std::move(current));
+        if (capitalised != nullptr) capitalised->push_back(current_capital);
       } else {
         cut = true;
       }
       current.clear();
+      sentence_start = false;
     }
   };
   for (size_t i = 0; i < text.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(text[i]);
     if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+      if (current.empty()) current_capital = false;
       if (current.size() < limits.max_word_bytes) current.push_back(static_cast<char>(c));
     } else if (c >= 'A' && c <= 'Z') {
+      if (current.empty()) current_capital = !sentence_start;
       if (current.size() < limits.max_word_bytes) current.push_back(static_cast<char>(c - 'A' + 'a'));
     } else if (c == '\'' || c == '`') {
       // "can't" -> "cant": an apostrophe joins, it does not split.
@@ -89,6 +96,9 @@ std::vector<std::string> SplitWords(std::string_view text, const SplitLimits& li
       i += 2;  // typographic apostrophes U+2018/U+2019 join like '
     } else {
       flush();
+      if (c == '.' || c == '!' || c == '?' || c == ':' || c == '"' || c == '(' || c == '-' || c == '\n') {
+        sentence_start = true;
+      }
     }
     if (words.size() >= limits.max_tokens && current.empty()) {
       // Keep scanning only to learn whether anything was cut.
@@ -156,8 +166,20 @@ int BoundedEditDistance(std::string_view a, std::string_view b, int limit) {
   const int n = static_cast<int>(a.size());
   const int m = static_cast<int>(b.size());
   if (std::abs(n - m) > limit) return limit + 1;
-  // Three rolling rows for the optimal-string-alignment recurrence.
-  std::vector<int> prev2(m + 1), prev(m + 1), cur(m + 1);
+  // Three rolling rows for the optimal-string-alignment recurrence; words are
+  // short, so the rows live on the stack unless a caller passes long text.
+  constexpr int kStackRow = 64;
+  std::array<int, kStackRow> stack_rows[3];
+  std::vector<int> heap_rows;
+  int* prev2 = stack_rows[0].data();
+  int* prev = stack_rows[1].data();
+  int* cur = stack_rows[2].data();
+  if (m + 1 > kStackRow) {
+    heap_rows.assign(3 * (m + 1), 0);
+    prev2 = heap_rows.data();
+    prev = prev2 + (m + 1);
+    cur = prev + (m + 1);
+  }
   for (int j = 0; j <= m; ++j) prev[j] = j;
   for (int i = 1; i <= n; ++i) {
     cur[0] = i;

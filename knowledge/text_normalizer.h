@@ -28,8 +28,12 @@ struct SplitLimits {
 
 // Lowercased words of `text`, apostrophes removed. Sets *truncated when a
 // limit cut the input short.
+// When `capitalised` is given, it receives for each word whether it was
+// written with a capital first letter somewhere other than a sentence start
+// (a hint that it is a name).
 std::vector<std::string> SplitWords(std::string_view text, const SplitLimits& limits,
-                                    bool* truncated = nullptr);
+                                    bool* truncated = nullptr,
+                                    std::vector<bool>* capitalised = nullptr);
 
 // The comparable stem of one lowercased word (see the file comment).
 std::string StemWord(std::string_view word);

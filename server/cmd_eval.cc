@@ -12,13 +12,11 @@
 //       halves swap. Prints the fitted constants and held-out figures.
 //
 // Thread-safety: a command-line entry point; single-threaded.
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -28,6 +26,7 @@
 #include <vector>
 
 #include "engine/catalogue.h"
+#include "engine/pack_loader.h"
 #include "engine/status.h"
 #include "knowledge/question_matcher.h"
 #include "server/command.h"
@@ -40,73 +39,10 @@ struct Catalogue {
   std::vector<LexiconGroup> lexicon;
 };
 
-// TEMPORARY: a minimal reader of the matching-relevant parts of rules/*.yaml,
-// until the pack loader (engine/pack_loader.h, branch `packs`) is merged.
-std::vector<std::string> ReadStrings(const YAML::Node& node) {
-  std::vector<std::string> out;
-  if (!node) return out;
-  for (const auto& item : node) out.push_back(item.as<std::string>());
-  return out;
-}
-
 StatusOr<Catalogue> LoadCatalogue(const std::string& dir) {
-  Catalogue catalogue;
-  std::vector<std::filesystem::path> files;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    if (entry.path().extension() == ".yaml") files.push_back(entry.path());
-  }
-  if (ec) return InvalidArgumentError("cannot read rules directory '" + dir + "': " + ec.message());
-  std::sort(files.begin(), files.end());
-  std::map<std::string, FaqMatchData> extra_match;
-  for (const auto& file : files) {
-    try {
-      YAML::Node root = YAML::LoadFile(file.string());
-      for (const auto& f : root["faqs"]) {
-        FaqDef faq;
-        faq.id = f["id"].as<std::string>();
-        if (f["title"]) faq.title = f["title"].as<std::string>();
-        if (f["subject"]) faq.subject = f["subject"].as<std::string>();
-        if (f["answer"]) faq.answer = f["answer"].as<std::string>();
-        if (f["match"]) {
-          faq.match.keywords = ReadStrings(f["match"]["keywords"]);
-          faq.match.examples = ReadStrings(f["match"]["examples"]);
-          faq.match.patterns = ReadStrings(f["match"]["patterns"]);
-        }
-        faq.pack = root["pack"] ? root["pack"].as<std::string>() : "";
-        faq.where.file = file.string();
-        faq.where.line = f.Mark().line + 1;
-        catalogue.faqs.push_back(std::move(faq));
-      }
-      for (const auto& m : root["match"]) {
-        FaqMatchData& data = extra_match[m.first.as<std::string>()];
-        for (auto& k : ReadStrings(m.second["keywords"])) data.keywords.push_back(k);
-        for (auto& e : ReadStrings(m.second["examples"])) data.examples.push_back(e);
-        for (auto& p : ReadStrings(m.second["patterns"])) data.patterns.push_back(p);
-      }
-      for (const auto& g : root["lexicon"]) {
-        LexiconGroup group;
-        group.words = ReadStrings(g);
-        group.where.file = file.string();
-        group.where.line = g.Mark().line + 1;
-        catalogue.lexicon.push_back(std::move(group));
-      }
-    } catch (const YAML::Exception& e) {
-      return InvalidArgumentError(file.string() + ": " + e.what());
-    }
-  }
-  for (auto& [id, data] : extra_match) {
-    auto it = std::find_if(catalogue.faqs.begin(), catalogue.faqs.end(),
-                           [&](const FaqDef& f) { return f.id == id; });
-    if (it == catalogue.faqs.end()) return NotFoundError("match: names unknown FAQ '" + id + "'");
-    auto append = [](std::vector<std::string>& to, const std::vector<std::string>& from) {
-      to.insert(to.end(), from.begin(), from.end());
-    };
-    append(it->match.keywords, data.keywords);
-    append(it->match.examples, data.examples);
-    append(it->match.patterns, data.patterns);
-  }
-  return catalogue;
+  StatusOr<PackSet> packs = LoadPacks(dir);
+  if (!packs.ok()) return packs.status();
+  return Catalogue{packs->faqs(), packs->lexicon()};
 }
 
 struct Labelled {
@@ -247,6 +183,27 @@ void PrintReport(const nlohmann::json& j) {
   }
 }
 
+// Questions answered wrongly, to stderr: for looking at what the matcher
+// misses (never for copying evaluation lines into packs).
+void PrintMisses(const std::vector<Labelled>& questions, const std::vector<Outcome>& outcomes) {
+  size_t slowest = 0;
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    if (outcomes[i].micros > outcomes[slowest].micros) slowest = i;
+  }
+  if (!outcomes.empty()) {
+    std::fprintf(stderr, "SLOWEST %.1f us: %s\n", outcomes[slowest].micros, questions[slowest].question.c_str());
+  }
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    const MatchResult& r = outcomes[i].result;
+    const std::string expected = outcomes[i].expected.value_or("null");
+    const std::string answered = r.faq_id.value_or("null");
+    if (expected == answered) continue;
+    std::fprintf(stderr, "MISS %.2f expected %s got %s (top %s): %s\n", r.confidence, expected.c_str(),
+                 answered.c_str(), r.ranked.empty() ? "-" : r.ranked[0].faq_id.c_str(),
+                 questions[i].question.c_str());
+  }
+}
+
 std::vector<Outcome> Score(const QuestionMatcher& matcher, const std::vector<Labelled>& questions) {
   std::vector<Outcome> outcomes;
   for (const Labelled& item : questions) {
@@ -348,7 +305,29 @@ int RunFit(const Catalogue& catalogue, const std::string& oos_path, bool json) {
     QuestionMatcher matcher(faqs, catalogue.lexicon, options);
     for (Outcome& o : Score(matcher, held_out)) refit.push_back(std::move(o));
   }
+  // Reject-threshold sweep on the same held-out halves.
+  nlohmann::json sweep = nlohmann::json::array();
+  for (double threshold = 0.2; threshold < 0.71; threshold += 0.05) {
+    int in_scope = 0, right = 0, rejected = 0, oos = 0, oos_rejected = 0;
+    for (const Outcome& o : refit) {
+      bool accept = o.result.faq_id.has_value() || o.result.confidence >= threshold;
+      accept = accept && o.result.confidence >= threshold && !o.result.ranked.empty();
+      if (o.expected) {
+        ++in_scope;
+        if (!accept) ++rejected;
+        else if (o.result.ranked[0].faq_id == *o.expected) ++right;
+      } else {
+        ++oos;
+        if (!accept) ++oos_rejected;
+      }
+    }
+    sweep.push_back({{"threshold", threshold},
+                     {"top1", in_scope ? static_cast<double>(right) / in_scope : 0},
+                     {"false_reject", in_scope ? static_cast<double>(rejected) / in_scope : 0},
+                     {"oos_recall", oos ? static_cast<double>(oos_rejected) / oos : 0}});
+  }
   nlohmann::json j = Summarise(refit);
+  j["sweep"] = sweep;
   j["fit"] = {{"calib_bias", fit.bias},
               {"calib_score", fit.score},
               {"calib_margin", fit.margin},
@@ -360,6 +339,11 @@ int RunFit(const Catalogue& catalogue, const std::string& oos_path, bool json) {
     std::printf("fitted on %zu held-out phrasings: bias %.3f score %.3f margin %.3f coverage %.3f\n\n",
                 samples.size(), fit.bias, fit.score, fit.margin, fit.coverage);
     PrintReport(j);
+    std::printf("\nreject threshold sweep (held out): threshold top1 false_reject oos_recall\n");
+    for (const auto& row : sweep) {
+      std::printf("  %.2f  %.3f  %.3f  %.3f\n", row["threshold"].get<double>(), row["top1"].get<double>(),
+                  row["false_reject"].get<double>(), row["oos_recall"].get<double>());
+    }
   }
   return 0;
 }
@@ -367,6 +351,8 @@ int RunFit(const Catalogue& catalogue, const std::string& oos_path, bool json) {
 int RunEval(const std::vector<std::string>& args) {
   std::string rules_dir, questions_path, fit_path;
   bool json = false;
+  bool misses = false;
+  MatcherOptions options;
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--rules" && i + 1 < args.size()) {
       rules_dir = args[++i];
@@ -374,6 +360,10 @@ int RunEval(const std::vector<std::string>& args) {
       fit_path = args[++i];
     } else if (args[i] == "--json") {
       json = true;
+    } else if (args[i] == "--reject-below" && i + 1 < args.size()) {
+      options.reject_below = std::atof(args[++i].c_str());
+    } else if (args[i] == "--misses") {
+      misses = true;
     } else if (args[i] == "--help" || args[i] == "-h") {
       std::printf("usage: whyd eval --rules DIR QUESTIONS.jsonl [--json]\n"
                   "       whyd eval --rules DIR --fit OUT_OF_SCOPE.txt [--json]\n");
@@ -400,12 +390,14 @@ int RunEval(const std::vector<std::string>& args) {
     std::fprintf(stderr, "whyd eval: %s\n", questions.status().ToString().c_str());
     return 2;
   }
-  QuestionMatcher matcher(catalogue->faqs, catalogue->lexicon);
+  QuestionMatcher matcher(catalogue->faqs, catalogue->lexicon, options);
   if (!matcher.ok()) {
     std::fprintf(stderr, "whyd eval: %s\n", matcher.error().ToString().c_str());
     return 2;
   }
-  nlohmann::json j = Summarise(Score(matcher, *questions));
+  std::vector<Outcome> outcomes = Score(matcher, *questions);
+  if (misses) PrintMisses(*questions, outcomes);
+  nlohmann::json j = Summarise(outcomes);
   if (json) {
     std::printf("%s\n", j.dump().c_str());
   } else {
