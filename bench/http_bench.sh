@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# HTTP benchmark of `whyd serve`: POST ask at 1, 8 and 64 keep-alive
+# connections with wrk (bench/ask_rotate.lua rotates questions, askers and
+# subjects), plus cold start to ready. Reports req/s, p50/p99/max latency,
+# errors and how long a new client waited mid-run; fails when a run has errors
+# or a client was starved (a request over 1.5 s, or the probe over 1 s).
+#
+#   bench/http_bench.sh [WHYD_BINARY] [--duration SECONDS] [-- extra serve args]
+#
+# Until the integrator wires the real backend it runs with --fake-backend, so
+# the figures measure the HTTP layer (auth, parsing, JSON, logs, metrics).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+whyd=${1:-$here/../build/whyd}
+shift || true
+duration=5
+serve_args=(--fake-backend)
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --duration) duration=$2; shift 2 ;;
+    --) shift; serve_args=("$@"); break ;;
+    *) echo "usage: $0 [WHYD_BINARY] [--duration S] [-- serve args]" >&2; exit 2 ;;
+  esac
+done
+command -v wrk >/dev/null || { echo "wrk is not installed (scripts/setup installs it)" >&2; exit 2; }
+
+port=$((20000 + RANDOM % 20000))
+out=$(mktemp)
+start_ns=$(date +%s%N)
+"$whyd" serve "${serve_args[@]}" --listen "127.0.0.1:$port" --access-log off >"$out" 2>/dev/null &
+server=$!
+trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null; rm -f "$out" "$out.wrk"' EXIT
+for _ in $(seq 1 500); do
+  if curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then break; fi
+  sleep 0.005
+done
+ready_ns=$(date +%s%N)
+curl -fs "http://127.0.0.1:$port/readyz" >/dev/null || { echo "whyd serve did not become ready" >&2; exit 1; }
+echo "cold start to ready: $(( (ready_ns - start_ns) / 1000000 )) ms"
+
+export WHYD_TENANT=demo
+WHYD_KEY=$(sed -n 's/^whyd: demo key[^:]*: //p' "$out")
+export WHYD_KEY
+[ -n "$WHYD_KEY" ] || { echo "no demo key printed" >&2; exit 1; }
+
+status=0
+printf '%-12s %10s %9s %9s %9s %8s %7s %9s\n' connections req/s p50_us p99_us max_us non200 errors probe_ms
+for connections in 1 8 64; do
+  threads=$(( connections < 2 ? 1 : 2 ))
+  wrk -t"$threads" -c"$connections" -d"${duration}s" --timeout 2s -s "$here/ask_rotate.lua" \
+      "http://127.0.0.1:$port" >"$out.wrk" &
+  wrk_pid=$!
+  # wrk does not report a connection that is never answered, so a fresh client
+  # probes while it runs: with a pool too small for the keep-alive clients it
+  # waits for a thread until a connection's keep-alive timeout (5 s).
+  sleep $(( duration / 2 ))
+  probe_ms=$(curl -s -o /dev/null --max-time 3 -w '%{time_total}' "http://127.0.0.1:$port/healthz" |
+             awk '{printf "%d", $1 * 1000}') || probe_ms=3000
+  wait $wrk_pid
+  line=$(grep '^RESULT' "$out.wrk")
+  eval "$(echo "$line" | sed 's/^RESULT //')"
+  errors=$((connect + read + write + timeout))
+  printf '%-12s %10s %9s %9s %9s %8s %7s %9s\n' "$connections" "$rps" "$p50_us" "$p99_us" "$max_us" \
+    "$non200" "$errors" "$probe_ms"
+  if [ "$errors" -ne 0 ] || [ "$non200" -ne 0 ]; then
+    echo "  FAIL: $errors socket errors, $non200 non-200 answers" >&2
+    status=1
+  fi
+  if [ "$max_us" -gt 1500000 ] || [ "$probe_ms" -gt 1000 ]; then
+    echo "  FAIL: starved: slowest request ${max_us} us, a new client waited ${probe_ms} ms" >&2
+    status=1
+  fi
+done
+exit $status

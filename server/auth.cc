@@ -1,0 +1,88 @@
+// API key hashing and checking; see auth.h.
+#include "server/auth.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+namespace whyd {
+
+Sha256Digest Sha256(std::string_view data) {
+  Sha256Digest digest{};
+  unsigned int length = 0;
+  // EVP_Digest with a static EVP_MD cannot fail short of memory exhaustion; a
+  // zero digest then matches no configured key.
+  if (EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
+    digest.fill(0);
+  }
+  return digest;
+}
+
+std::string HexDigest(const Sha256Digest& digest) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(64);
+  for (unsigned char byte : digest) {
+    out.push_back(kHex[byte >> 4]);
+    out.push_back(kHex[byte & 0xf]);
+  }
+  return out;
+}
+
+StatusOr<std::string> NewApiKey() {
+  unsigned char random[32];
+  if (RAND_bytes(random, sizeof random) != 1) return InternalError("RAND_bytes failed");
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string key = "whyd_";
+  unsigned buffer = 0;
+  int bits = 0;
+  for (unsigned char byte : random) {
+    buffer = (buffer << 8) | byte;
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      key.push_back(kAlphabet[(buffer >> bits) & 0x3f]);
+    }
+  }
+  if (bits > 0) key.push_back(kAlphabet[(buffer << (6 - bits)) & 0x3f]);
+  OPENSSL_cleanse(random, sizeof random);
+  return key;
+}
+
+StatusOr<const ApiKey*> KeyRing::Identify(std::string_view authorization) const {
+  constexpr std::string_view kBearer = "Bearer ";
+  if (authorization.empty()) return UnauthenticatedError("missing Authorization: Bearer <key>");
+  if (authorization.size() <= kBearer.size() ||
+      authorization.substr(0, kBearer.size()) != kBearer) {
+    return UnauthenticatedError("the Authorization header must be 'Bearer <key>'");
+  }
+  const Sha256Digest presented = Sha256(authorization.substr(kBearer.size()));
+  const ApiKey* found = nullptr;
+  for (const ApiKey& key : keys_) {
+    // Every hash is compared, found or not, so timing does not depend on position.
+    if (CRYPTO_memcmp(key.sha256.data(), presented.data(), presented.size()) == 0) found = &key;
+  }
+  if (found == nullptr) return UnauthenticatedError("unknown API key");
+  return found;
+}
+
+StatusOr<const ApiKey*> KeyRing::Authorize(std::string_view authorization, std::string_view tenant,
+                                           unsigned scope) const {
+  StatusOr<const ApiKey*> key = Identify(authorization);
+  if (!key.ok()) return key;
+  if ((*key)->tenant != tenant || ((*key)->scopes & scope) == 0) {
+    return PermissionDeniedError("key may not do this for this tenant");
+  }
+  return key;
+}
+
+StatusOr<const ApiKey*> KeyRing::AuthorizeAnyTenant(std::string_view authorization,
+                                                    unsigned scope) const {
+  StatusOr<const ApiKey*> key = Identify(authorization);
+  if (!key.ok()) return key;
+  if (((*key)->scopes & scope) == 0) return PermissionDeniedError("key lacks the scope");
+  return key;
+}
+
+}  // namespace whyd

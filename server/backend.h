@@ -1,0 +1,113 @@
+// The seam between the HTTP layer and the diagnosis pipeline.
+//
+// The HTTP layer (http_server.h) owns everything that is pure HTTP/JSON: keys,
+// scopes, body limits, content types, the JSON shape of requests (field types,
+// required fields, JSON paths in errors), problem+json, logs and metrics. A
+// Backend owns meaning: question matching, visibility, the store, the rules.
+// The server hands a Backend request bodies whose shape it has already checked,
+// and maps the Reply's Status to an HTTP status:
+//
+//   kInvalidArgument    422 (with `errors`)      kNotFound           404
+//   kPermissionDenied   403 (one fixed body)     kResourceExhausted  413
+//   kFailedPrecondition 409                      kUnavailable        503
+//   kUnauthenticated    401                      anything else       500
+//
+// For kPermissionDenied the server ignores the message and always sends the same
+// body, so that "may not see" and "does not exist" cannot be told apart.
+//
+// Thread-safety: the server calls every method from many threads at once;
+// implementations must be thread-safe. Reload() may run concurrently with
+// requests: build the new rule set aside and swap it in atomically.
+#ifndef WHYD_SERVER_BACKEND_H_
+#define WHYD_SERVER_BACKEND_H_
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/status.h"
+
+namespace whyd {
+
+// One reason a piece of input was rejected. `path` is a JSON Pointer into the
+// request body ("/users/3/status"), or a file location for reload errors.
+struct FieldError {
+  std::string path;
+  std::string reason;
+};
+
+// The outcome of a backend call: a 200 body, or a Status plus the field errors
+// that explain it.
+struct Reply {
+  Status status;
+  nlohmann::json body;
+  std::vector<FieldError> errors;
+
+  bool ok() const { return status.ok(); }
+  static Reply Ok(nlohmann::json b) { return Reply{OkStatus(), std::move(b), {}}; }
+  static Reply Fail(Status s, std::vector<FieldError> e = {}) {
+    return Reply{std::move(s), nullptr, std::move(e)};
+  }
+};
+
+// Who is calling, as established by the HTTP layer. Never contains the key.
+struct CallContext {
+  std::string request_id;  // echoed in X-Request-Id and logged
+  std::string key_id;      // the config name of the API key
+  bool demo = false;       // the server runs in demo mode
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  // POST /v1/tenants/{tenant}/ask. `request` has been checked: `asker` is a
+  // non-empty string; `question` and `faq` are strings when present and at
+  // least one is present; `subject` is an object of strings; `attachment` an
+  // object; `as_of` a string. The body is the answer of api.md.
+  virtual Reply Ask(const std::string& tenant, const nlohmann::json& request,
+                    const CallContext& ctx) = 0;
+
+  // POST /v1/tenants/{tenant}/triage. `request` has string `subject`, `body`
+  // and `requester`.
+  virtual Reply Triage(const std::string& tenant, const nlohmann::json& request,
+                       const CallContext& ctx) = 0;
+
+  // PUT /v1/tenants/{tenant}/snapshot: replace the tenant's account state, all
+  // or nothing. On invalid input return kInvalidArgument with every error found.
+  // The body is the counts applied, e.g. {"users": 120, "groups": 8}.
+  virtual Reply PutSnapshot(const std::string& tenant, const nlohmann::json& snapshot,
+                            const CallContext& ctx) = 0;
+
+  // POST /v1/tenants/{tenant}/records: {"upsert": {...}, "delete": {...}}, all
+  // or nothing, validated like a snapshot. The body is the counts applied.
+  virtual Reply ApplyRecords(const std::string& tenant, const nlohmann::json& records,
+                             const CallContext& ctx) = 0;
+
+  // GET /v1/faqs: {"faqs": [{"id", "title", "subject", "causes": [...]}]}.
+  virtual Reply ListFaqs() = 0;
+
+  // GET /v1/faqs/{id}: {"id", "title", "subject", "answer", "causes": [...]};
+  // kNotFound for an unknown id.
+  virtual Reply GetFaq(const std::string& id) = 0;
+
+  // GET /v1/tenants/{tenant}/demo/users: users the self-service page offers as
+  // "who are you" in demo mode: {"users": [{"id", "display", "type"}]}. Outside
+  // demo mode, kNotFound.
+  virtual Reply DemoUsers(const std::string& tenant, const CallContext& ctx) = 0;
+
+  // GET /readyz: true when rules and store are loaded; otherwise `why` says what
+  // is missing.
+  virtual bool Ready(std::string* why) = 0;
+
+  // SIGHUP and POST /v1/admin/reload: compile the rule set again and swap it in.
+  // On failure keep serving the old set and return kInvalidArgument (or
+  // kFailedPrecondition) with one FieldError per problem ({path: file:line}).
+  // The body on success describes what is loaded, e.g. {"faqs": 29, "rules": 140}.
+  virtual Reply Reload() = 0;
+};
+
+}  // namespace whyd
+
+#endif  // WHYD_SERVER_BACKEND_H_

@@ -1,0 +1,144 @@
+// `whyd serve`: runs the HTTP service (server/http_server.h).
+//
+//   whyd serve [--listen HOST:PORT] [--db FILE] [--rules DIR] [--config FILE]
+//              [--demo] [--access-log -|off|FILE] [--audit-db FILE] [--threads N]
+//
+// --demo loads the demo tenant and makes a one-off config with a fresh key of
+// every scope, printed with the page URL (the key travels in the URL fragment,
+// which browsers never send to the server). --fake-backend is hidden and for
+// tests only: canned answers instead of the diagnosis pipeline.
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "server/auth.h"
+#include "server/command.h"
+#include "server/config.h"
+#include "server/fake_backend.h"
+#include "server/http_server.h"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: whyd serve [--listen HOST:PORT] [--db FILE] [--rules DIR] [--config FILE] [--demo]\n"
+    "                  [--access-log -|off|FILE] [--audit-db FILE] [--threads N]\n"
+    "  --listen      address to listen on (default 127.0.0.1:8080; port 0 picks a free one)\n"
+    "  --db          account-state database (SQLite)\n"
+    "  --rules       directory of rule packs (default rules)\n"
+    "  --config      tenants and API keys (YAML; see server/config.h)\n"
+    "  --demo        serve the demo tenant with a fresh key; prints the key and page URL\n"
+    "  --access-log  JSON-lines access log: - (stderr, default), off, or a file\n"
+    "  --audit-db    SQLite audit log (overrides the config's audit.path)\n"
+    "  --threads     worker threads; each keep-alive client holds one (default 128)\n";
+
+bool ParseListen(const std::string& value, whyd::ServeOptions* options) {
+  const size_t colon = value.rfind(':');
+  if (colon == std::string::npos) return false;
+  options->host = value.substr(0, colon);
+  char* end = nullptr;
+  const long port = std::strtol(value.c_str() + colon + 1, &end, 10);
+  if (end == value.c_str() + colon + 1 || *end != '\0' || port < 0 || port > 65535) return false;
+  options->port = static_cast<int>(port);
+  return !options->host.empty();
+}
+
+// The demo's one tenant and a key with every scope, made fresh at each start.
+whyd::StatusOr<std::string> AddDemoKey(whyd::ServiceConfig* config) {
+  whyd::StatusOr<std::string> key = whyd::NewApiKey();
+  if (!key.ok()) return key;
+  config->tenants.insert("demo");
+  config->keys.push_back({"demo", "demo", whyd::Sha256(*key),
+                          whyd::kScopeAsk | whyd::kScopeTriage | whyd::kScopeIngest | whyd::kScopeAdmin});
+  return key;
+}
+
+// Where the real diagnosis pipeline is plugged in by the integrator.
+whyd::StatusOr<std::unique_ptr<whyd::Backend>> OpenBackend(const whyd::ServeOptions& options) {
+  if (options.fake_backend) return std::unique_ptr<whyd::Backend>(std::make_unique<whyd::FakeBackend>());
+  return whyd::FailedPreconditionError(
+      "the diagnosis pipeline is not wired into this build yet (only --fake-backend, for tests)");
+}
+
+int RunServe(const std::vector<std::string>& args) {
+  whyd::ServeOptions options;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&](std::string* out) {
+      if (i + 1 >= args.size()) return false;
+      *out = args[++i];
+      return true;
+    };
+    std::string v;
+    if (a == "--help" || a == "-h") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    } else if (a == "--listen" && value(&v)) {
+      if (!ParseListen(v, &options)) {
+        std::fprintf(stderr, "whyd serve: --listen wants HOST:PORT, got '%s'\n", v.c_str());
+        return 2;
+      }
+    } else if (a == "--db" && value(&v)) {
+      options.db_path = v;
+    } else if (a == "--rules" && value(&v)) {
+      options.rules_dir = v;
+    } else if (a == "--config" && value(&v)) {
+      options.config_path = v;
+    } else if (a == "--access-log" && value(&v)) {
+      options.access_log = v;
+    } else if (a == "--audit-db" && value(&v)) {
+      options.audit_path = v;
+    } else if (a == "--threads" && value(&v)) {
+      options.threads = static_cast<size_t>(std::strtoul(v.c_str(), nullptr, 10));
+      if (options.threads < 1 || options.threads > 4096) {
+        std::fprintf(stderr, "whyd serve: --threads wants 1..4096\n");
+        return 2;
+      }
+    } else if (a == "--demo") {
+      options.demo = true;
+    } else if (a == "--fake-backend") {  // tests only; see fake_backend.h
+      options.fake_backend = true;
+      options.demo = true;
+    } else {
+      std::fprintf(stderr, "whyd serve: unknown or incomplete option '%s'\n\n%s", a.c_str(), kUsage);
+      return 2;
+    }
+  }
+
+  whyd::ServiceConfig config;
+  if (!options.config_path.empty()) {
+    whyd::StatusOr<whyd::ServiceConfig> loaded = whyd::ServiceConfig::LoadFile(options.config_path);
+    if (!loaded.ok()) {
+      std::fprintf(stderr, "whyd serve: %s\n", loaded.status().message().c_str());
+      return 2;
+    }
+    config = std::move(*loaded);
+  }
+  std::string demo_key;
+  if (options.demo) {
+    whyd::StatusOr<std::string> key = AddDemoKey(&config);
+    if (!key.ok()) {
+      std::fprintf(stderr, "whyd serve: %s\n", key.status().message().c_str());
+      return 2;
+    }
+    demo_key = *key;
+  } else if (config.keys.empty()) {
+    std::fprintf(stderr, "whyd serve: no API keys configured (--config FILE; `whyd key new` makes one)\n");
+  }
+
+  whyd::StatusOr<std::unique_ptr<whyd::Backend>> backend = OpenBackend(options);
+  if (!backend.ok()) {
+    std::fprintf(stderr, "whyd serve: %s\n", backend.status().message().c_str());
+    return 2;
+  }
+  if (options.demo) {
+    std::printf("whyd: demo key (all scopes, tenant demo): %s\n", demo_key.c_str());
+    options.demo_key = demo_key;
+  }
+  return whyd::RunServer(options, config, **backend);
+}
+
+}  // namespace
+
+WHYD_COMMAND("serve", "run the HTTP service and the self-service page", RunServe);

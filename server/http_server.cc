@@ -1,0 +1,565 @@
+// The HTTP service; see http_server.h.
+#include "server/http_server.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <random>
+#include <regex>
+#include <thread>
+
+#include <httplib.h>
+
+#include "server/access_log.h"
+#include "server/audit_log.h"
+#include "server/auth.h"
+#include "server/idempotency.h"
+#include "server/openapi.h"
+#include "server/page_assets.h"
+#include "server/problem.h"
+#include "server/request_shape.h"
+
+namespace whyd {
+namespace {
+
+constexpr const char* kJsonType = "application/json";
+constexpr size_t kIdempotencyEntries = 10000;
+constexpr unsigned kAnyScope = kScopeAsk | kScopeTriage | kScopeIngest | kScopeAdmin;
+
+// Client-sent ids are echoed and logged, so only a safe alphabet is accepted.
+bool IsSafeRequestId(const std::string& id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.' && c != ':') {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string GenerateRequestId() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  char buf[33];
+  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(rng()),
+                static_cast<unsigned long long>(rng()));
+  return buf;
+}
+
+// X-Request-Id when it is safe, else the trace id of a W3C traceparent
+// ("00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>"), else a new id.
+std::string RequestIdFor(const httplib::Request& req) {
+  std::string id = req.get_header_value("X-Request-Id");
+  if (IsSafeRequestId(id)) return id;
+  const std::string traceparent = req.get_header_value("traceparent");
+  if (traceparent.size() >= 55 && traceparent[2] == '-' && traceparent[35] == '-') {
+    std::string trace = traceparent.substr(3, 32);
+    if (trace.find_first_not_of("0123456789abcdef") == std::string::npos &&
+        trace != std::string(32, '0')) {
+      return trace;
+    }
+  }
+  return GenerateRequestId();
+}
+
+bool IsJsonContentType(const std::string& header) {
+  std::string media = header.substr(0, header.find(';'));
+  while (!media.empty() && media.back() == ' ') media.pop_back();
+  for (char& c : media) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return media == "application/json" ||
+         (media.size() > 5 && media.compare(media.size() - 5, 5, "+json") == 0);
+}
+
+std::string Dump(const nlohmann::json& body) {
+  // Backends may pass through bytes from the store; never throw on bad UTF-8.
+  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string StringAt(const nlohmann::json& j, const nlohmann::json::json_pointer& ptr) {
+  if (!j.is_object() || !j.contains(ptr)) return "";
+  const nlohmann::json& v = j.at(ptr);
+  return v.is_string() ? v.get<std::string>() : "";
+}
+
+}  // namespace
+
+struct HttpService::Exchange {
+  const httplib::Request& req;
+  httplib::Response& res;
+  const char* route;
+  std::string request_id;
+  std::chrono::steady_clock::time_point start;
+  std::string tenant;
+  const ApiKey* key = nullptr;
+  CallContext Context(bool demo) const {
+    return CallContext{request_id, key != nullptr ? key->id : "", demo};
+  }
+};
+
+struct HttpService::RouteDef {
+  const char* method;
+  const char* path;     // OpenAPI template
+  const char* pattern;  // httplib regex
+  RouteFn fn;
+};
+
+#define WHYD_TENANT "/v1/tenants/([A-Za-z0-9._-]{1,64})"
+const std::vector<HttpService::RouteDef>& HttpService::Table() {
+  static const std::vector<RouteDef> table = {
+      {"GET", "/", "/", &HttpService::HandlePage},
+      {"GET", "/app.js", "/app\\.js", &HttpService::HandlePage},
+      {"GET", "/style.css", "/style\\.css", &HttpService::HandlePage},
+      {"GET", "/healthz", "/healthz", &HttpService::HandleHealthz},
+      {"GET", "/readyz", "/readyz", &HttpService::HandleReadyz},
+      {"GET", "/metrics", "/metrics", &HttpService::HandleMetrics},
+      {"GET", "/openapi.json", "/openapi\\.json", &HttpService::HandleOpenApi},
+      {"GET", "/v1/faqs", "/v1/faqs", &HttpService::HandleListFaqs},
+      {"GET", "/v1/faqs/{id}", "/v1/faqs/([A-Za-z0-9._-]{1,128})", &HttpService::HandleGetFaq},
+      {"POST", "/v1/tenants/{tenant}/ask", WHYD_TENANT "/ask", &HttpService::HandleAsk},
+      {"POST", "/v1/tenants/{tenant}/triage", WHYD_TENANT "/triage", &HttpService::HandleTriage},
+      {"PUT", "/v1/tenants/{tenant}/snapshot", WHYD_TENANT "/snapshot", &HttpService::HandleSnapshot},
+      {"POST", "/v1/tenants/{tenant}/records", WHYD_TENANT "/records", &HttpService::HandleRecords},
+      {"GET", "/v1/tenants/{tenant}/demo/users", WHYD_TENANT "/demo/users", &HttpService::HandleDemoUsers},
+      {"POST", "/v1/admin/reload", "/v1/admin/reload", &HttpService::HandleReload},
+  };
+  return table;
+}
+#undef WHYD_TENANT
+
+const std::vector<RouteInfo>& HttpService::Routes() {
+  static const std::vector<RouteInfo> routes = [] {
+    std::vector<RouteInfo> out;
+    for (const RouteDef& r : Table()) out.push_back({r.method, r.path});
+    return out;
+  }();
+  return routes;
+}
+
+HttpService::HttpService(ServeOptions options, ServiceConfig config, Backend& backend)
+    : options_(std::move(options)),
+      config_(std::move(config)),
+      backend_(backend),
+      keys_(std::make_unique<KeyRing>(config_.keys)),
+      idempotency_(std::make_unique<IdempotencyCache>(options_.idempotency_ttl, kIdempotencyEntries)),
+      http_(std::make_unique<httplib::Server>()) {
+  if (!options_.audit_path.empty()) config_.audit_path = options_.audit_path;
+  // Without TCP_NODELAY small responses wait for the delayed ACK (~40 ms).
+  http_->set_tcp_nodelay(true);
+  // A keep-alive connection holds a pool thread for its whole life, so the pool
+  // must be larger than the number of concurrent clients (httplib's default is 8).
+  const size_t threads = std::max<size_t>(options_.threads, 4);
+  http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  http_->set_keep_alive_max_count(options_.keep_alive_max_requests);
+  http_->set_keep_alive_timeout(options_.keep_alive_timeout_seconds);
+  http_->set_read_timeout(options_.read_timeout_seconds, 0);
+  http_->set_write_timeout(options_.write_timeout_seconds, 0);
+  http_->set_payload_max_length(std::max(options_.ask_body_limit, options_.ingest_body_limit));
+  InstallRoutes();
+}
+
+HttpService::~HttpService() = default;
+
+void HttpService::InstallRoutes() {
+  for (const RouteDef& r : Table()) {
+    auto handler = [this, &r](const httplib::Request& req, httplib::Response& res) {
+      Dispatch(r.path, r.fn, req, res);
+    };
+    const std::string method = r.method;
+    if (method == "GET") http_->Get(r.pattern, handler);
+    else if (method == "POST") http_->Post(r.pattern, handler);
+    else if (method == "PUT") http_->Put(r.pattern, handler);
+  }
+  // Anything else: 405 when the path exists under another method, else 404.
+  auto unmatched = [this](const httplib::Request& req, httplib::Response& res) {
+    Dispatch("(unmatched)", &HttpService::HandleUnmatched, req, res);
+  };
+  http_->Get(".*", unmatched);
+  http_->Post(".*", unmatched);
+  http_->Put(".*", unmatched);
+  http_->Patch(".*", unmatched);
+  http_->Delete(".*", unmatched);
+  http_->Options(".*", unmatched);
+
+  // Errors raised by httplib itself (bad request line, body over the payload
+  // limit) still leave as problem+json.
+  http_->set_error_handler(httplib::Server::HandlerWithResponse(
+      [this](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    Exchange ex{req, res, "(transport)", RequestIdFor(req), std::chrono::steady_clock::now()};
+    const char* detail = res.status == 413 ? "the request body is larger than the server accepts"
+                                           : "the request could not be read";
+    SendProblem(ex, res.status, detail);
+    Finish(ex);
+    return httplib::Server::HandlerResponse::Handled;
+  }));
+  http_->set_exception_handler(
+      [this](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
+        Exchange ex{req, res, "(exception)", RequestIdFor(req), std::chrono::steady_clock::now()};
+        SendProblem(ex, 500, "internal error");
+        Finish(ex);
+      });
+}
+
+void HttpService::Dispatch(const char* route, RouteFn fn, const httplib::Request& req,
+                           httplib::Response& res) {
+  Exchange ex{req, res, route, RequestIdFor(req), std::chrono::steady_clock::now()};
+  try {
+    (this->*fn)(ex);
+  } catch (const std::exception& e) {
+    // Handlers do not throw by design; this is the last line of defence.
+    std::fprintf(stderr, "whyd: request %s failed: %s\n", ex.request_id.c_str(), e.what());
+    SendProblem(ex, 500, "internal error");
+  }
+  Finish(ex);
+}
+
+void HttpService::Finish(Exchange& ex) {
+  ex.res.set_header("X-Request-Id", ex.request_id);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - ex.start).count();
+  metrics_.ObserveRequest(ex.route, ex.req.method, ex.res.status, seconds);
+  if (access_log_) {
+    access_log_->Write(AccessRecord{ex.request_id, ex.req.method, ex.req.path, ex.route, ex.res.status,
+                                    seconds * 1000.0, ex.tenant, ex.key != nullptr ? ex.key->id : "",
+                                    ex.res.body.size()});
+  }
+}
+
+void HttpService::SendJson(Exchange& ex, int status, const nlohmann::json& body) {
+  ex.res.status = status;
+  ex.res.set_content(Dump(body), kJsonType);
+}
+
+void HttpService::SendProblem(Exchange& ex, int status, std::string_view detail,
+                              const std::vector<FieldError>& errors) {
+  ex.res.status = status;
+  if (status == 401) ex.res.set_header("WWW-Authenticate", "Bearer");
+  ex.res.set_content(Dump(MakeProblem(status, detail, errors)), std::string(kProblemContentType));
+}
+
+void HttpService::SendReply(Exchange& ex, const Reply& reply) {
+  if (reply.ok()) return SendJson(ex, 200, reply.body);
+  const int status = HttpStatusFor(reply.status);
+  if (status == 403) return SendProblem(ex, 403, kForbiddenDetail);
+  if (status == 500) {
+    std::fprintf(stderr, "whyd: request %s: %s\n", ex.request_id.c_str(), reply.status.ToString().c_str());
+    return SendProblem(ex, 500, "internal error");
+  }
+  SendProblem(ex, status, reply.status.message(), reply.errors);
+}
+
+bool HttpService::Authorize(Exchange& ex, unsigned scope) {
+  const std::string header = ex.req.get_header_value("Authorization");
+  StatusOr<const ApiKey*> key = ex.tenant.empty() ? keys_->AuthorizeAnyTenant(header, scope)
+                                                  : keys_->Authorize(header, ex.tenant, scope);
+  if (key.ok()) {
+    ex.key = *key;
+    return true;
+  }
+  if (key.status().code() == StatusCode::kUnauthenticated) {
+    SendProblem(ex, 401, key.status().message());
+  } else {
+    SendProblem(ex, 403, kForbiddenDetail);
+  }
+  return false;
+}
+
+bool HttpService::ParseJsonBody(Exchange& ex, size_t limit, nlohmann::json* out) {
+  if (ex.req.body.size() > limit) {
+    SendProblem(ex, 413, "the body is " + std::to_string(ex.req.body.size()) +
+                             " bytes; this endpoint accepts at most " + std::to_string(limit));
+    return false;
+  }
+  if (!IsJsonContentType(ex.req.get_header_value("Content-Type"))) {
+    SendProblem(ex, 415, "send the body as Content-Type: application/json");
+    return false;
+  }
+  StatusOr<nlohmann::json> parsed = whyd::ParseJsonBody(ex.req.body);
+  if (!parsed.ok()) {
+    SendProblem(ex, parsed.status().code() == StatusCode::kResourceExhausted ? 413 : 400,
+                parsed.status().message());
+    return false;
+  }
+  *out = std::move(*parsed);
+  return true;
+}
+
+// --- Routes without a tenant ---
+
+void HttpService::HandlePage(Exchange& ex) {
+  const std::string name = ex.req.path == "/" ? "index.html" : ex.req.path.substr(1);
+  const PageAsset* asset = FindPageAsset(name);
+  if (asset == nullptr) return SendProblem(ex, 404, "no such page");
+  ex.res.status = 200;
+  ex.res.set_content(std::string(asset->body), std::string(asset->content_type));
+  ex.res.set_header("Content-Security-Policy",
+                    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                    "frame-ancestors 'none'");
+  ex.res.set_header("X-Content-Type-Options", "nosniff");
+  ex.res.set_header("Referrer-Policy", "no-referrer");
+}
+
+void HttpService::HandleHealthz(Exchange& ex) { SendJson(ex, 200, {{"status", "ok"}}); }
+
+void HttpService::HandleReadyz(Exchange& ex) {
+  std::string why;
+  if (backend_.Ready(&why)) return SendJson(ex, 200, {{"status", "ready"}});
+  SendProblem(ex, 503, why.empty() ? "not ready" : why);
+}
+
+void HttpService::HandleMetrics(Exchange& ex) {
+  ex.res.status = 200;
+  ex.res.set_content(metrics_.Render(), "text/plain; version=0.0.4; charset=utf-8");
+}
+
+void HttpService::HandleOpenApi(Exchange& ex) {
+  ex.res.status = 200;
+  ex.res.set_content(std::string(OpenApiDocument()), kJsonType);
+}
+
+void HttpService::HandleListFaqs(Exchange& ex) {
+  if (!Authorize(ex, kAnyScope)) return;
+  SendReply(ex, backend_.ListFaqs());
+}
+
+void HttpService::HandleGetFaq(Exchange& ex) {
+  if (!Authorize(ex, kAnyScope)) return;
+  SendReply(ex, backend_.GetFaq(ex.req.matches[1].str()));
+}
+
+void HttpService::HandleReload(Exchange& ex) {
+  if (!Authorize(ex, kScopeAdmin)) return;
+  SendReply(ex, Reload());
+}
+
+void HttpService::HandleUnmatched(Exchange& ex) {
+  static const std::vector<std::regex> patterns = [] {
+    std::vector<std::regex> out;
+    for (const RouteDef& r : Table()) out.emplace_back(r.pattern);
+    return out;
+  }();
+  std::string allow;
+  for (size_t i = 0; i < Table().size(); ++i) {
+    const RouteDef& r = Table()[i];
+    if (std::regex_match(ex.req.path, patterns[i])) {
+      if (!allow.empty()) allow += ", ";
+      allow += r.method;
+      if (std::string(r.method) == "GET") allow += ", HEAD";
+    }
+  }
+  if (allow.empty()) return SendProblem(ex, 404, "no such endpoint: " + ex.req.path);
+  ex.res.set_header("Allow", allow);
+  SendProblem(ex, 405, ex.req.method + " is not allowed here; use " + allow);
+}
+
+// --- Tenant routes ---
+
+void HttpService::HandleAsk(Exchange& ex) {
+  ex.tenant = ex.req.matches[1].str();
+  nlohmann::json request;
+  if (!Authorize(ex, kScopeAsk) || !ParseJsonBody(ex, options_.ask_body_limit, &request)) return;
+  if (auto errors = CheckAskRequest(request); !errors.empty()) {
+    return SendProblem(ex, 422, "the ask request is invalid", errors);
+  }
+  Reply reply = backend_.Ask(ex.tenant, request, ex.Context(options_.demo));
+  RecordAnswer(ex, "ask", request, reply);
+  SendReply(ex, reply);
+}
+
+void HttpService::HandleTriage(Exchange& ex) {
+  ex.tenant = ex.req.matches[1].str();
+  nlohmann::json request;
+  if (!Authorize(ex, kScopeTriage) || !ParseJsonBody(ex, options_.ask_body_limit, &request)) return;
+  if (auto errors = CheckTriageRequest(request); !errors.empty()) {
+    return SendProblem(ex, 422, "the triage request is invalid", errors);
+  }
+  std::string delivery = ex.req.get_header_value("Idempotency-Key");
+  if (delivery.empty()) delivery = ex.req.get_header_value("X-Delivery-Id");
+  const std::string cache_key = ex.tenant + '\n' + ex.key->id + '\n' + delivery;
+  if (!delivery.empty()) {
+    CachedResponse cached;
+    switch (idempotency_->Find(cache_key, ex.req.body, &cached)) {
+      case IdempotencyCache::Lookup::kHit:
+        ex.res.status = cached.status;
+        ex.res.set_content(cached.body, cached.content_type);
+        ex.res.set_header("Idempotent-Replayed", "true");
+        return;
+      case IdempotencyCache::Lookup::kConflict:
+        return SendProblem(ex, 422, "this Idempotency-Key was used with a different request body",
+                           {{"/", "body differs from the first delivery with this key"}});
+      case IdempotencyCache::Lookup::kMiss:
+        break;
+    }
+  }
+  Reply reply = backend_.Triage(ex.tenant, request, ex.Context(options_.demo));
+  RecordAnswer(ex, "triage", request, reply);
+  SendReply(ex, reply);
+  if (!delivery.empty() && ex.res.status < 500) {
+    idempotency_->Store(cache_key, ex.req.body,
+                        {ex.res.status, ex.res.get_header_value("Content-Type"), ex.res.body});
+  }
+}
+
+void HttpService::HandleSnapshot(Exchange& ex) {
+  ex.tenant = ex.req.matches[1].str();
+  nlohmann::json snapshot;
+  if (!Authorize(ex, kScopeIngest) || !ParseJsonBody(ex, options_.ingest_body_limit, &snapshot)) return;
+  if (auto errors = CheckSnapshotRequest(snapshot); !errors.empty()) {
+    return SendProblem(ex, 422, "the snapshot is invalid", errors);
+  }
+  SendReply(ex, backend_.PutSnapshot(ex.tenant, snapshot, ex.Context(options_.demo)));
+}
+
+void HttpService::HandleRecords(Exchange& ex) {
+  ex.tenant = ex.req.matches[1].str();
+  nlohmann::json records;
+  if (!Authorize(ex, kScopeIngest) || !ParseJsonBody(ex, options_.ingest_body_limit, &records)) return;
+  if (auto errors = CheckRecordsRequest(records); !errors.empty()) {
+    return SendProblem(ex, 422, "the records request is invalid", errors);
+  }
+  SendReply(ex, backend_.ApplyRecords(ex.tenant, records, ex.Context(options_.demo)));
+}
+
+void HttpService::HandleDemoUsers(Exchange& ex) {
+  ex.tenant = ex.req.matches[1].str();
+  if (!Authorize(ex, kScopeAsk)) return;
+  if (!options_.demo) return SendProblem(ex, 404, "demo endpoints are served only with --demo");
+  SendReply(ex, backend_.DemoUsers(ex.tenant, ex.Context(true)));
+}
+
+// Feeds metrics and the audit log from an answer. The question text is never
+// recorded: only who asked about whom and what was found.
+void HttpService::RecordAnswer(Exchange& ex, const char* endpoint, const nlohmann::json& request,
+                               const Reply& reply) {
+  std::vector<std::string> causes;
+  std::string faq;
+  std::string subject;
+  if (reply.ok() && reply.body.is_object()) {
+    if (auto f = reply.body.find("findings"); f != reply.body.end() && f->is_array()) {
+      for (const auto& finding : *f) {
+        std::string cause = StringAt(finding, "/cause"_json_pointer);
+        if (cause.empty()) continue;
+        metrics_.ObserveFinding(cause);
+        causes.push_back(std::move(cause));
+      }
+    }
+    faq = StringAt(reply.body, "/faq/id"_json_pointer);
+    const nlohmann::json::json_pointer confidence("/faq/confidence");
+    if (reply.body.contains(confidence) && reply.body.at(confidence).is_number()) {
+      metrics_.ObserveMatchConfidence(reply.body.at(confidence).get<double>());
+    }
+    subject = StringAt(reply.body, "/subject/user/id"_json_pointer);
+  }
+  if (subject.empty()) subject = StringAt(request, "/subject/user"_json_pointer);
+  if (subject.empty()) subject = StringAt(request, "/subject/email"_json_pointer);
+  if (!audit_log_) return;
+  const std::string asker = std::string(endpoint) == "triage"
+                                ? StringAt(request, "/requester"_json_pointer)
+                                : StringAt(request, "/asker"_json_pointer);
+  audit_log_->Record(AuditEntry{0, ex.request_id, ex.tenant, ex.key != nullptr ? ex.key->id : "",
+                                endpoint, asker, subject, faq, std::move(causes),
+                                HttpStatusFor(reply.status)});
+}
+
+// --- Lifecycle ---
+
+Reply HttpService::Reload() {
+  Reply reply = backend_.Reload();
+  metrics_.ObserveReload(reply.ok());
+  if (reply.ok()) {
+    std::fprintf(stderr, "whyd: rules reloaded: %s\n", Dump(reply.body).c_str());
+  } else {
+    std::fprintf(stderr, "whyd: reload failed, the previous rules keep serving: %s\n",
+                 reply.status.message().c_str());
+    for (const auto& e : reply.errors) std::fprintf(stderr, "  %s: %s\n", e.path.c_str(), e.reason.c_str());
+  }
+  return reply;
+}
+
+void HttpService::FlushAuditLog() {
+  if (audit_log_) audit_log_->Flush();
+}
+
+StatusOr<int> HttpService::Bind() {
+  StatusOr<std::unique_ptr<AccessLog>> access = AccessLog::Open(options_.access_log);
+  if (!access.ok()) return access.status();
+  access_log_ = std::move(*access);
+  if (!config_.audit_path.empty()) {
+    StatusOr<std::unique_ptr<AuditLog>> audit = AuditLog::Open(config_.audit_path, config_.audit_retention_days);
+    if (!audit.ok()) return audit.status();
+    audit_log_ = std::move(*audit);
+  }
+  int port = options_.port;
+  if (port == 0) {
+    port = http_->bind_to_any_port(options_.host);
+    if (port < 0) return UnavailableError("cannot bind " + options_.host + " to any port");
+  } else if (!http_->bind_to_port(options_.host, port)) {
+    return UnavailableError("cannot listen on " + options_.host + ":" + std::to_string(port) +
+                            " (in use, or not a local address)");
+  }
+  return port;
+}
+
+Status HttpService::Serve() {
+  // listen_after_bind returns once stop() is called and the pool has finished
+  // every queued and running request.
+  if (!http_->listen_after_bind()) return UnavailableError("the listening socket failed");
+  if (audit_log_) audit_log_->Flush();
+  return OkStatus();
+}
+
+void HttpService::Stop() { http_->stop(); }
+
+int RunServer(const ServeOptions& options, const ServiceConfig& config, Backend& backend) {
+  // Block the signals before any thread starts, so that only the signal thread
+  // below receives them (sigwait) and no handler runs in a request thread.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  sigaddset(&signals, SIGUSR1);  // internal: wakes the signal thread on exit
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  HttpService service(options, config, backend);
+  StatusOr<int> port = service.Bind();
+  if (!port.ok()) {
+    std::fprintf(stderr, "whyd serve: %s\n", port.status().message().c_str());
+    return 2;
+  }
+  std::printf("whyd: listening on http://%s:%d/\n", options.host.c_str(), *port);
+  if (!options.demo_key.empty()) {
+    // The key goes in the fragment: browsers do not send it, so it is in no log.
+    std::printf("whyd: page: http://%s:%d/#tenant=demo&key=%s\n", options.host.c_str(), *port,
+                options.demo_key.c_str());
+  }
+  std::fflush(stdout);
+
+  std::thread signal_thread([&] {
+    for (;;) {
+      int sig = 0;
+      if (sigwait(&signals, &sig) != 0) continue;
+      if (sig == SIGHUP) {
+        (void)service.Reload();
+        continue;
+      }
+      if (sig == SIGTERM || sig == SIGINT) {
+        std::fprintf(stderr, "whyd: %s received, draining requests in flight\n",
+                     sig == SIGTERM ? "SIGTERM" : "SIGINT");
+        service.Stop();
+      }
+      return;
+    }
+  });
+  Status served = service.Serve();
+  pthread_kill(signal_thread.native_handle(), SIGUSR1);
+  signal_thread.join();
+  if (!served.ok()) {
+    std::fprintf(stderr, "whyd serve: %s\n", served.message().c_str());
+    return 2;
+  }
+  std::fprintf(stderr, "whyd: stopped\n");
+  return 0;
+}
+
+}  // namespace whyd

@@ -1,0 +1,144 @@
+// The HTTP service of `whyd serve`: routes of docs api.md over a Backend.
+//
+// HttpService owns the transport (cpp-httplib), authentication, request shape
+// checks, body limits, problem+json errors, request ids, the access and audit
+// logs, metrics, idempotent triage and the embedded self-service page. What an
+// answer says is the Backend's business (server/backend.h).
+//
+// Lifecycle: construct, Bind() (port 0 picks a free port), Serve() on some
+// thread; Stop() from any thread makes Serve() stop accepting, finish the
+// requests in flight and return. RunServer() wraps this for the command line
+// with signal handling (SIGHUP reloads; SIGTERM/SIGINT drain and exit 0).
+//
+// Thread-safety: Serve() runs handlers on a pool of threads; Stop() and
+// Reload() may be called from any thread.
+#ifndef WHYD_SERVER_HTTP_SERVER_H_
+#define WHYD_SERVER_HTTP_SERVER_H_
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/status.h"
+#include "server/backend.h"
+#include "server/config.h"
+#include "server/metrics.h"
+
+namespace httplib {
+class Server;
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace whyd {
+
+class AccessLog;
+class AuditLog;
+class IdempotencyCache;
+class KeyRing;
+
+struct ServeOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;                 // 0: any free port
+  std::string db_path;             // account-state store (backend)
+  std::string rules_dir = "rules"; // rule packs (backend)
+  std::string config_path;         // service config (config.h); empty: no keys
+  bool demo = false;               // demo tenant, demo key, demo-only endpoints
+  bool fake_backend = false;       // tests only: canned answers (fake_backend.h)
+  std::string demo_key;            // demo: printed with the page URL once bound
+  std::string access_log = "-";    // "-" stderr, "off", or a file
+  std::string audit_path;          // overrides the config's audit.path when set
+  size_t threads = 128;            // keep-alive connections each hold a thread
+  size_t ask_body_limit = 1 << 20;      // ask, triage
+  size_t ingest_body_limit = 16 << 20;  // snapshot, records
+  int read_timeout_seconds = 5;
+  int write_timeout_seconds = 5;
+  int keep_alive_timeout_seconds = 5;
+  size_t keep_alive_max_requests = 100000;
+  std::chrono::seconds idempotency_ttl{600};
+};
+
+// One route the server answers; the OpenAPI document lists exactly these.
+struct RouteInfo {
+  std::string method;    // "GET", "POST", "PUT"
+  std::string path;      // OpenAPI template: "/v1/tenants/{tenant}/ask"
+};
+
+class HttpService {
+ public:
+  HttpService(ServeOptions options, ServiceConfig config, Backend& backend);
+  ~HttpService();
+  HttpService(const HttpService&) = delete;
+  HttpService& operator=(const HttpService&) = delete;
+
+  // Opens logs and binds the listening socket; returns the bound port.
+  StatusOr<int> Bind();
+  // Serves until Stop(); returns after in-flight requests have completed.
+  Status Serve();
+  void Stop();
+
+  // Backend::Reload() plus metrics and a log line; used by SIGHUP and the
+  // admin endpoint.
+  Reply Reload();
+
+  // Waits until queued audit rows are written (tests).
+  void FlushAuditLog();
+
+  const Metrics& metrics() const { return metrics_; }
+  static const std::vector<RouteInfo>& Routes();
+
+ private:
+  struct Exchange;  // per-request state: ids, timing, tenant, key
+  using RouteFn = void (HttpService::*)(Exchange&);
+  struct RouteDef;
+  static const std::vector<RouteDef>& Table();
+
+  void InstallRoutes();
+  void Dispatch(const char* route, RouteFn fn, const httplib::Request& req, httplib::Response& res);
+  void Finish(Exchange& ex);
+
+  // Route handlers.
+  void HandlePage(Exchange& ex);
+  void HandleHealthz(Exchange& ex);
+  void HandleReadyz(Exchange& ex);
+  void HandleMetrics(Exchange& ex);
+  void HandleOpenApi(Exchange& ex);
+  void HandleListFaqs(Exchange& ex);
+  void HandleGetFaq(Exchange& ex);
+  void HandleAsk(Exchange& ex);
+  void HandleTriage(Exchange& ex);
+  void HandleSnapshot(Exchange& ex);
+  void HandleRecords(Exchange& ex);
+  void HandleDemoUsers(Exchange& ex);
+  void HandleReload(Exchange& ex);
+  void HandleUnmatched(Exchange& ex);
+
+  // Shared steps; each returns false after writing an error response.
+  bool Authorize(Exchange& ex, unsigned scope);
+  bool ParseJsonBody(Exchange& ex, size_t limit, nlohmann::json* out);
+  void SendJson(Exchange& ex, int status, const nlohmann::json& body);
+  void SendProblem(Exchange& ex, int status, std::string_view detail,
+                   const std::vector<FieldError>& errors = {});
+  void SendReply(Exchange& ex, const Reply& reply);
+  void RecordAnswer(Exchange& ex, const char* endpoint, const nlohmann::json& request,
+                    const Reply& reply);
+
+  ServeOptions options_;
+  ServiceConfig config_;
+  Backend& backend_;
+  Metrics metrics_;
+  std::unique_ptr<KeyRing> keys_;
+  std::unique_ptr<AccessLog> access_log_;
+  std::unique_ptr<AuditLog> audit_log_;
+  std::unique_ptr<IdempotencyCache> idempotency_;
+  std::unique_ptr<httplib::Server> http_;
+};
+
+// Runs the service until SIGTERM or SIGINT (drains, returns 0); SIGHUP reloads
+// the rules. Prints the listening URL on stdout. Returns 2 when it cannot start.
+int RunServer(const ServeOptions& options, const ServiceConfig& config, Backend& backend);
+
+}  // namespace whyd
+
+#endif  // WHYD_SERVER_HTTP_SERVER_H_

@@ -1,0 +1,98 @@
+// The audit log records who asked about whom and what was found, never the
+// question, and forgets rows past the retention period.
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <sqlite3.h>
+
+#include "server/audit_log.h"
+#include "tests/server/test_server.h"
+
+namespace whyd::testing {
+namespace {
+
+std::string TempPath(const char* name) {
+  return "/tmp/whyd-test-" + std::to_string(getpid()) + "-" + name;
+}
+
+std::vector<std::vector<std::string>> Rows(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  std::vector<std::vector<std::string>> rows;
+  sqlite3_stmt* stmt = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) == SQLITE_OK);
+  while (sqlite3_step(stmt) == SQLITE_ROW) {
+    std::vector<std::string> row;
+    for (int i = 0; i < sqlite3_column_count(stmt); ++i) {
+      const unsigned char* text = sqlite3_column_text(stmt, i);
+      row.emplace_back(text ? reinterpret_cast<const char*>(text) : "");
+    }
+    rows.push_back(row);
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return rows;
+}
+
+void RemoveDb(const std::string& path) {
+  for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
+}
+
+TEST_CASE("asks are audited without the question text") {
+  const std::string path = TempPath("audit.db");
+  RemoveDb(path);
+  {
+    ServeOptions options;
+    options.audit_path = path;
+    TestServer server(options);
+    server.PostJson("/v1/tenants/demo/ask", "ask-key",
+                    R"({"asker": "u-2", "question": "why can't jamie sign in? secret-marker"})");
+    server.PostJson("/v1/tenants/demo/ask", "ask-key",
+                    R"({"asker": "u-1", "faq": "account-locked", "subject": {"user": "u-4"}})");
+    server.service().FlushAuditLog();
+    auto rows = Rows(path, "SELECT tenant, key_id, endpoint, asker, subject, faq, causes, status FROM audit ORDER BY id");
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[0] == std::vector<std::string>{"demo", "ask", "ask", "u-2", "u-1", "learner-cannot-log-in",
+                                              "account_locked,mfa_failures", "200"});
+    CHECK(rows[1] == std::vector<std::string>{"demo", "ask", "ask", "u-1", "u-4", "", "", "403"});
+  }
+  std::string bytes;
+  for (const char* suffix : {"", "-wal"}) {
+    std::ifstream in(path + suffix, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    bytes += s.str();
+  }
+  CHECK(bytes.find("secret-marker") == std::string::npos);
+  RemoveDb(path);
+}
+
+TEST_CASE("rows past the retention period are deleted") {
+  const std::string path = TempPath("retention.db");
+  RemoveDb(path);
+  {
+    auto log = AuditLog::Open(path, 30);
+    REQUIRE(log.ok());
+    const int64_t now = static_cast<int64_t>(std::time(nullptr));
+    (*log)->Record({now - 31 * 86400, "r1", "demo", "k", "ask", "u-1", "u-1", "f", {}, 200});
+    (*log)->Record({now - 29 * 86400, "r2", "demo", "k", "ask", "u-1", "u-1", "f", {}, 200});
+    (*log)->Flush();
+    auto pruned = (*log)->Prune();
+    REQUIRE(pruned.ok());
+    CHECK(*pruned == 1);
+  }
+  CHECK(Rows(path, "SELECT request_id FROM audit") == std::vector<std::vector<std::string>>{{"r2"}});
+  RemoveDb(path);
+}
+
+TEST_CASE("an audit log that cannot be opened is reported") {
+  auto log = AuditLog::Open("/nonexistent-dir/audit.db", 30);
+  REQUIRE(!log.ok());
+  CHECK_THAT(log.status().message(), Catch::Contains("/nonexistent-dir/audit.db"));
+}
+
+}  // namespace
+}  // namespace whyd::testing

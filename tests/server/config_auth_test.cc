@@ -1,0 +1,80 @@
+// Service config loading and API key handling.
+#include <set>
+
+#include <catch2/catch.hpp>
+
+#include "server/auth.h"
+#include "server/config.h"
+
+namespace whyd {
+namespace {
+
+const std::string kHash = HexDigest(Sha256("secret-key"));
+
+TEST_CASE("a config with tenants and hashed keys loads") {
+  auto config = ServiceConfig::Parse(
+      "tenants:\n  acme:\n    keys:\n      - {id: bot, sha256: " + kHash + ", scopes: [ask, triage]}\n"
+      "  empty: {}\naudit: {path: /tmp/a.db, retention_days: 7}\n", "test.yaml");
+  REQUIRE(config.ok());
+  CHECK(config->tenants == std::set<std::string>{"acme", "empty"});
+  REQUIRE(config->keys.size() == 1);
+  CHECK(config->keys[0].scopes == (kScopeAsk | kScopeTriage));
+  CHECK(config->audit_retention_days == 7);
+  KeyRing ring(config->keys);
+  CHECK(ring.Authorize("Bearer secret-key", "acme", kScopeAsk).ok());
+  CHECK(ring.Authorize("Bearer secret-key", "acme", kScopeIngest).status().code() == StatusCode::kPermissionDenied);
+  CHECK(ring.Authorize("Bearer secret-key", "other", kScopeAsk).status().code() == StatusCode::kPermissionDenied);
+  CHECK(ring.Authorize("Bearer secret-kez", "acme", kScopeAsk).status().code() == StatusCode::kUnauthenticated);
+  CHECK(ring.Authorize("secret-key", "acme", kScopeAsk).status().code() == StatusCode::kUnauthenticated);
+  CHECK(ring.Authorize("", "acme", kScopeAsk).status().code() == StatusCode::kUnauthenticated);
+}
+
+TEST_CASE("bad configs are rejected with the place and the reason") {
+  struct Case {
+    std::string yaml;
+    std::string expect;
+  };
+  const Case cases[] = {
+      {"tenants: [a, b]", "'tenants' must be a mapping"},
+      {"tenants:\n  a:\n    keys:\n      - {id: k, sha256: " + kHash + ", scopes: [ask, fly]}\n", "test.yaml:4:"},
+      {"tenants:\n  a:\n    keys:\n      - {id: k, sha256: " + kHash + ", scopes: [ask, fly]}\n", "unknown scope 'fly'"},
+      {"tenants:\n  a:\n    keys:\n      - {id: k, sha256: whyd_plaintext, scopes: [ask]}\n", "64 hex digits"},
+      {"tenants:\n  a:\n    keys:\n      - {id: k, scopes: [ask]}\n", "needs id, sha256 and scopes"},
+      {"tenants:\n  a:\n    keys:\n      - {id: k, sha256: " + kHash + ", scopes: [ask]}\n      - {id: k, sha256: " + kHash + ", scopes: [ask]}\n", "duplicate key id"},
+      {"tenants: {a: {keys: [}\n", "test.yaml:"},
+      {"tenants: {}\naudit: {retention_days: 0}\n", "retention_days"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.yaml);
+    auto config = ServiceConfig::Parse(c.yaml, "test.yaml");
+    REQUIRE(!config.ok());
+    CHECK_THAT(config.status().message(), Catch::Contains(c.expect));
+  }
+  CHECK(ServiceConfig::LoadFile("/nonexistent/whyd.yaml").status().code() == StatusCode::kNotFound);
+}
+
+TEST_CASE("scopes parse from a comma-separated list") {
+  CHECK(*ParseScopes("ask,ingest") == (kScopeAsk | kScopeIngest));
+  CHECK(*ParseScopes("admin, triage") == (kScopeAdmin | kScopeTriage));
+  CHECK(!ParseScopes("ask,,ingest").ok());
+  CHECK(!ParseScopes("").ok());
+  CHECK(!ParseScopes("read").ok());
+  CHECK(ScopeNames(kScopeAsk | kScopeAdmin) == "ask, admin");
+}
+
+TEST_CASE("new keys are random, url-safe and hash to 64 hex digits") {
+  std::set<std::string> keys;
+  for (int i = 0; i < 100; ++i) {
+    auto key = NewApiKey();
+    REQUIRE(key.ok());
+    CHECK(key->rfind("whyd_", 0) == 0);
+    CHECK(key->size() == 5 + 43);
+    CHECK(key->find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", 5) == std::string::npos);
+    keys.insert(*key);
+  }
+  CHECK(keys.size() == 100);
+  CHECK(HexDigest(Sha256("abc")) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+}  // namespace
+}  // namespace whyd

@@ -1,0 +1,90 @@
+// A whyd HTTP service on an ephemeral loopback port with the fake backend, for
+// the tests of tests/server. Keys (tenant "demo" unless named otherwise):
+//   ask-key (ask), triage-key (triage), ingest-key (ingest), admin-key (admin),
+//   all-key (every scope), other-key (tenant "other", every scope).
+#ifndef WHYD_TESTS_SERVER_TEST_SERVER_H_
+#define WHYD_TESTS_SERVER_TEST_SERVER_H_
+
+#include <memory>
+#include <string>
+#include <thread>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "server/auth.h"
+#include "server/fake_backend.h"
+#include "server/http_server.h"
+
+namespace whyd::testing {
+
+inline ServiceConfig TestConfig() {
+  ServiceConfig config;
+  config.tenants = {"demo", "other"};
+  const unsigned all = kScopeAsk | kScopeTriage | kScopeIngest | kScopeAdmin;
+  config.keys = {
+      {"ask", "demo", Sha256("ask-key"), kScopeAsk},
+      {"triage", "demo", Sha256("triage-key"), kScopeTriage},
+      {"ingest", "demo", Sha256("ingest-key"), kScopeIngest},
+      {"admin", "demo", Sha256("admin-key"), kScopeAdmin},
+      {"all", "demo", Sha256("all-key"), all},
+      {"other", "other", Sha256("other-key"), all},
+  };
+  return config;
+}
+
+class TestServer {
+ public:
+  explicit TestServer(ServeOptions options = {}, ServiceConfig config = TestConfig()) {
+    options.host = "127.0.0.1";
+    options.port = 0;
+    if (options.access_log == "-") options.access_log = "off";
+    options.demo = true;
+    options.threads = 16;
+    service_ = std::make_unique<HttpService>(options, std::move(config), backend_);
+    StatusOr<int> port = service_->Bind();
+    if (!port.ok()) throw std::runtime_error(port.status().ToString());
+    port_ = *port;
+    thread_ = std::thread([this] { serve_status_ = service_->Serve(); });
+  }
+  ~TestServer() { Stop(); }
+
+  void Stop() {
+    if (!thread_.joinable()) return;
+    service_->Stop();
+    thread_.join();
+  }
+
+  httplib::Client Client() const {
+    httplib::Client client("127.0.0.1", port_);
+    client.set_connection_timeout(2, 0);
+    client.set_read_timeout(5, 0);
+    return client;
+  }
+
+  static httplib::Headers Auth(const std::string& key) { return {{"Authorization", "Bearer " + key}}; }
+
+  httplib::Result PostJson(const std::string& path, const std::string& key, const std::string& body,
+                           httplib::Headers extra = {}) const {
+    httplib::Headers headers = Auth(key);
+    headers.insert(extra.begin(), extra.end());
+    return Client().Post(path.c_str(), headers, body, "application/json");
+  }
+
+  FakeBackend& backend() { return backend_; }
+  HttpService& service() { return *service_; }
+  int port() const { return port_; }
+
+ private:
+  FakeBackend backend_;
+  std::unique_ptr<HttpService> service_;
+  int port_ = 0;
+  Status serve_status_;
+  std::thread thread_;
+};
+
+inline nlohmann::json JsonOf(const httplib::Result& r) { return nlohmann::json::parse(r->body); }
+
+}  // namespace whyd::testing
+
+#endif  // WHYD_TESTS_SERVER_TEST_SERVER_H_
