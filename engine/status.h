@@ -49,6 +49,13 @@ class [[nodiscard]] Status {
   std::string message_;
 };
 
+// One problem in an input document: where (a JSON pointer such as
+// "/users/3/status", or a file:line:column) and why.
+struct FieldError {
+  std::string path;    // "" for the document as a whole
+  std::string reason;  // "unknown value 'actve'"
+};
+
 inline Status OkStatus() { return Status(); }
 inline Status InvalidArgumentError(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
 inline Status NotFoundError(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }

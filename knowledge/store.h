@@ -40,11 +40,6 @@
 
 namespace whyd {
 
-// One problem in an input document: a JSON pointer and why it is wrong.
-struct FieldError {
-  std::string path;    // "/users/3/status"; "" for the document as a whole
-  std::string reason;  // "unknown value 'actve'"
-};
 
 constexpr size_t kMaxFieldErrors = 100;
 
