@@ -112,6 +112,7 @@ int RunAsk(const std::vector<std::string>& args) {
 }
 
 }  // namespace
-}  // namespace whyd
 
-WHYD_COMMAND("ask", "ask a question from the command line", whyd::RunAsk);
+WHYD_COMMAND("ask", "ask a question from the command line", RunAsk);
+
+}  // namespace whyd
