@@ -30,12 +30,7 @@
 
 namespace whyd {
 
-// One reason a piece of input was rejected. `path` is a JSON Pointer into the
-// request body ("/users/3/status"), or a file location for reload errors.
-struct FieldError {
-  std::string path;
-  std::string reason;
-};
+// FieldError (engine/status.h): one reason a piece of input was rejected.
 
 // The outcome of a backend call: a 200 body, or a Status plus the field errors
 // that explain it.

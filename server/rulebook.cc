@@ -1,0 +1,157 @@
+// Loading and using the rulebook; see rulebook.h.
+#include "server/rulebook.h"
+
+#include <unordered_map>
+
+#include "engine/diagnosis.h"
+#include "engine/pack_loader.h"
+#include "engine/rule_set.h"
+#include "knowledge/account_schema.h"
+#include "knowledge/question_matcher.h"
+
+namespace whyd {
+
+struct Rulebook::Impl {
+  std::unique_ptr<RuleSet> rules;
+  std::unique_ptr<QuestionMatcher> matcher;
+  std::unordered_map<std::string, const FaqDef*> faq_by_id;
+  size_t rule_count = 0;
+};
+
+namespace {
+
+std::string JoinIssues(const std::vector<PackIssue>& issues) {
+  std::string out;
+  for (const PackIssue& issue : issues) {
+    if (!out.empty()) out += '\n';
+    out += issue.where.ToString() + ": " + issue.message;
+  }
+  return out;
+}
+
+const char* SeverityText(Severity s) {
+  switch (s) {
+    case Severity::kBlocking: return "blocking";
+    case Severity::kWarning: return "warning";
+    case Severity::kInfo: return "info";
+  }
+  return "info";
+}
+
+}  // namespace
+
+Rulebook::Rulebook(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Rulebook::~Rulebook() = default;
+
+StatusOr<std::shared_ptr<const Rulebook>> Rulebook::Load(const std::string& rules_dir) {
+  PackSet packs = PackSet::Load(rules_dir);
+  if (!packs.ok()) return InvalidArgumentError(JoinIssues(packs.errors()));
+  auto impl = std::make_unique<Impl>();
+  impl->rules = RuleSet::Compile(std::move(packs), AccountSchema());
+  if (!impl->rules->ok()) return InvalidArgumentError(JoinIssues(impl->rules->errors()));
+  const PackSet& loaded = impl->rules->packs();
+  impl->matcher = std::make_unique<QuestionMatcher>(loaded.faqs(), loaded.lexicon());
+  if (!impl->matcher->ok()) {
+    return InvalidArgumentError("question matching: " + impl->matcher->error().message());
+  }
+  for (const FaqDef& faq : loaded.faqs()) impl->faq_by_id[faq.id] = &faq;
+  for (const FaqRules& faq : impl->rules->faqs()) impl->rule_count += faq.rules.size();
+  return std::shared_ptr<const Rulebook>(new Rulebook(std::move(impl)));
+}
+
+const std::vector<FaqDef>& Rulebook::faqs() const { return impl_->rules->packs().faqs(); }
+
+const FaqDef* Rulebook::FindFaq(std::string_view id) const {
+  auto it = impl_->faq_by_id.find(std::string(id));
+  return it == impl_->faq_by_id.end() ? nullptr : it->second;
+}
+
+std::vector<std::string> Rulebook::CausesOf(std::string_view faq_id) const {
+  std::vector<std::string> causes;
+  if (const FaqRules* faq = impl_->rules->FindFaq(faq_id)) {
+    for (const CompiledRule& rule : faq->rules) causes.push_back(rule.def->cause);
+  }
+  return causes;
+}
+
+size_t Rulebook::rule_count() const { return impl_->rule_count; }
+
+MatchOutcome Rulebook::Match(std::string_view question) const {
+  MatchOutcome out;
+  StatusOr<MatchResult> result = impl_->matcher->Match(question);
+  if (!result.ok()) return out;
+  auto confidence_of = [&](const std::string& id) {
+    for (const FaqCandidate& c : result->ranked) {
+      if (c.faq_id == id) return c.confidence;
+    }
+    return 0.0;
+  };
+  if (result->faq_id) out.faq = FindFaq(*result->faq_id);
+  out.confidence = result->confidence;
+  for (const std::string& id : result->alternatives) {
+    if (const FaqDef* faq = FindFaq(id)) out.alternatives.push_back({faq, confidence_of(id)});
+  }
+  for (const MatchEvidence& e : result->evidence) out.matched.push_back(e.text);
+  return out;
+}
+
+DiagnosisSummary Rulebook::Diagnose(std::string_view faq_id, const EvalContext& ctx,
+                                    const EvidenceFilter& filter, nlohmann::json* answer) const {
+  DiagnosisSummary summary;
+  const FaqRules* faq = impl_->rules->FindFaq(faq_id);
+  if (faq == nullptr) return summary;
+  // One scratch per thread: its buffers keep their capacity across requests.
+  thread_local DiagnosisScratch scratch;
+  impl_->rules->Diagnose(*faq, ctx, &scratch);
+  // Evidence is rendered here rather than by the engine because what an asker
+  // may see depends on the value (which users a list holds), not just its label.
+  RenderOptions options;
+  options.show_evidence = [](const RuleDef&, const std::string&) { return false; };
+  Diagnosis diagnosis = RenderDiagnosis(scratch, options);
+
+  nlohmann::json findings = nlohmann::json::array();
+  for (const Finding& finding : diagnosis.findings) {
+    nlohmann::json evidence = nlohmann::json::array();
+    for (const CompiledRule& rule : faq->rules) {
+      if (rule.def->id != finding.rule) continue;
+      for (size_t i = 0; i < rule.evidence.size(); ++i) {
+        const CompiledEvidence& item = rule.evidence[i];
+        Value value = item.value->Evaluate(ctx);
+        const std::string& path = rule.def->evidence[i].value.text;
+        std::optional<nlohmann::json> shown = filter ? filter(path, value) : std::nullopt;
+        if (shown) evidence.push_back({{"fact", item.fact}, {"value", std::move(*shown)}});
+      }
+    }
+    nlohmann::json remediation = nlohmann::json::array();
+    for (const RemediationItem& step : finding.remediation) {
+      remediation.push_back({{"actor", step.actor}, {"step", step.step}});
+    }
+    findings.push_back({{"rule", finding.rule},
+                        {"cause", finding.cause},
+                        {"severity", SeverityText(finding.severity)},
+                        {"explanation", finding.explanation},
+                        {"evidence", std::move(evidence)},
+                        {"remediation", std::move(remediation)}});
+    summary.causes.push_back(finding.cause);
+    summary.blocking = summary.blocking || finding.severity == Severity::kBlocking;
+  }
+  nlohmann::json checked = nlohmann::json::array();
+  for (const CheckedRule& c : diagnosis.checked) {
+    checked.push_back({{"rule", c.rule}, {"cause", c.cause}, {"because", c.because}});
+  }
+  nlohmann::json unknown = nlohmann::json::array();
+  for (const UnknownRule& u : diagnosis.unknown) {
+    unknown.push_back({{"rule", u.rule}, {"cause", u.cause}, {"missing", u.missing}});
+  }
+  nlohmann::json suppressed = nlohmann::json::array();
+  for (const SuppressedRule& s : diagnosis.suppressed) {
+    suppressed.push_back({{"rule", s.rule}, {"cause", s.cause}, {"by", s.by}});
+  }
+  (*answer)["findings"] = std::move(findings);
+  (*answer)["checked"] = std::move(checked);
+  (*answer)["unknown"] = std::move(unknown);
+  (*answer)["suppressed"] = std::move(suppressed);
+  return summary;
+}
+
+}  // namespace whyd
