@@ -1,6 +1,7 @@
 // The ask pipeline; see answerer.h.
 #include "server/answerer.h"
 
+#include <cctype>
 #include <chrono>
 #include <string_view>
 
@@ -139,6 +140,51 @@ class Redactor {
   int64_t now_;
 };
 
+// The question as question matching should see it: email addresses and the
+// names of users the asker may see blanked out, so that "why can't Jamie Smith
+// log in" is matched on what it asks, not on whom it names.
+std::string MaskNames(const TenantView& view, const Record& asker, int64_t now, const std::string& question) {
+  std::string masked = question;
+  for (const std::string& address : ExtractEmails(question)) {
+    for (size_t pos = masked.find(address); pos != std::string::npos; pos = masked.find(address, pos)) {
+      for (size_t i = 0; i < address.size(); ++i) masked[pos + i] = ' ';
+    }
+  }
+  std::vector<UserName> visible;
+  for (const UserSummary& u : view.UsersVisibleTo(asker, now)) {
+    visible.push_back(UserName{std::string(u.id), std::string(u.display_name)});
+  }
+  std::string lowered = masked;
+  for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const std::string& id : FindNamedUsers(masked, visible)) {
+    const Record* user = view.FindUser(id);
+    if (user == nullptr) continue;
+    std::string name = UserDisplay(*user);
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (name.empty()) continue;
+    for (size_t pos = lowered.find(name); pos != std::string::npos; pos = lowered.find(name, pos + 1)) {
+      for (size_t i = 0; i < name.size(); ++i) lowered[pos + i] = masked[pos + i] = ' ';
+    }
+  }
+  return masked;
+}
+
+// Equal ignoring case and surrounding spaces, as the contract compares names.
+bool SameText(std::string_view a, std::string_view b) {
+  auto trim = [](std::string_view v) {
+    while (!v.empty() && std::isspace(static_cast<unsigned char>(v.front()))) v.remove_prefix(1);
+    while (!v.empty() && std::isspace(static_cast<unsigned char>(v.back()))) v.remove_suffix(1);
+    return v;
+  };
+  a = trim(a);
+  b = trim(b);
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  }
+  return true;
+}
+
 bool IsAdmin(const Record& user) { return StringField(user, Fields().u.type) == "admin"; }
 
 // Resolves a user named by id or by email/username.
@@ -182,7 +228,7 @@ StatusOr<nlohmann::json> Answerer::Ask(const Rulebook& rules, const AskRequest& 
     faq = rules.FindFaq(request.faq);
     if (faq == nullptr) return NotFoundError("unknown FAQ id '" + request.faq + "'");
   } else {
-    MatchOutcome match = rules.Match(request.question);
+    MatchOutcome match = rules.Match(MaskNames(*view, *asker, now, request.question));
     faq = match.faq;
     confidence = match.confidence;
     for (const FaqChoice& c : match.alternatives) {
@@ -230,8 +276,15 @@ StatusOr<nlohmann::json> Answerer::Ask(const Rulebook& rules, const AskRequest& 
     for (const UserSummary& u : view->UsersVisibleTo(*asker, now)) {
       visible.push_back(UserName{std::string(u.id), std::string(u.display_name)});
     }
+    std::vector<const Record*> all;
     for (const std::string& id : FindNamedUsers(request.question, visible)) {
-      if (const Record* r = view->FindUser(id)) found.push_back(r);
+      if (const Record* r = view->FindUser(id)) all.push_back(r);
+    }
+    // A name counts only when it names exactly one user the asker may see.
+    for (const Record* r : all) {
+      int same = 0;
+      for (const Record* other_named : all) same += SameText(UserDisplay(*r), UserDisplay(*other_named)) ? 1 : 0;
+      if (same == 1) found.push_back(r);
     }
     return found;
   };
@@ -259,6 +312,14 @@ StatusOr<nlohmann::json> Answerer::Ask(const Rulebook& rules, const AskRequest& 
     if (named.empty()) {
       // A display name counts only when it names exactly one user the asker may see.
       std::vector<const Record*> by_name = named_in_question();
+      if (kind == "user" && by_name.size() > 1) {
+        // "Dan Brown shows twice in Jamie's list": the learner is the subject.
+        std::vector<const Record*> learners;
+        for (const Record* r : by_name) {
+          if (StringField(*r, f.u.type) == "learner") learners.push_back(r);
+        }
+        by_name = learners;
+      }
       if (by_name.size() == 1 || (kind == "user+user" && by_name.size() == 2)) named = by_name;
     }
     if (kind == "user") {

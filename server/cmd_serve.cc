@@ -8,6 +8,9 @@
 // which browsers never send to the server). --fake-backend is hidden and for
 // tests only: canned answers instead of the diagnosis pipeline.
 #include <cstdio>
+#include <fstream>
+#include <functional>
+#include <sstream>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -16,7 +19,9 @@
 #include "server/auth.h"
 #include "server/command.h"
 #include "server/config.h"
+#include "server/diagnosis_backend.h"
 #include "server/fake_backend.h"
+#include "server/rulebook.h"
 #include "server/http_server.h"
 
 namespace {
@@ -54,11 +59,54 @@ whyd::StatusOr<std::string> AddDemoKey(whyd::ServiceConfig* config) {
   return key;
 }
 
-// Where the real diagnosis pipeline is plugged in by the integrator.
+// The store and the backend that serves from it, kept alive together.
+class RealBackend : public whyd::DiagnosisBackend {
+ public:
+  RealBackend(std::unique_ptr<whyd::Store> store, std::string rules_dir,
+              std::shared_ptr<const whyd::Rulebook> rules, bool demo, std::function<int64_t()> clock)
+      : DiagnosisBackend(*store, std::move(rules_dir), std::move(rules), demo, std::move(clock)),
+        store_(std::move(store)) {}
+
+ private:
+  std::unique_ptr<whyd::Store> store_;
+};
+
+// The demo tenant ships with the source; look beside the rules too, so that
+// `whyd serve --demo` works from any directory given --rules.
+std::string FindDemoTenant(const std::string& rules_dir) {
+  for (const std::string& candidate :
+       {std::string("examples/demo-tenant.json"), rules_dir + "/../examples/demo-tenant.json"}) {
+    if (std::ifstream(candidate).good()) return candidate;
+  }
+  return "";
+}
+
 whyd::StatusOr<std::unique_ptr<whyd::Backend>> OpenBackend(const whyd::ServeOptions& options) {
   if (options.fake_backend) return std::unique_ptr<whyd::Backend>(std::make_unique<whyd::FakeBackend>());
-  return whyd::FailedPreconditionError(
-      "the diagnosis pipeline is not wired into this build yet (only --fake-backend, for tests)");
+  std::string db = options.db_path.empty() ? (options.demo ? ":memory:" : "whyd.db") : options.db_path;
+  auto store = whyd::Store::Open(db);
+  if (!store.ok()) return store.status();
+  auto rules = whyd::Rulebook::Load(options.rules_dir);
+  if (!rules.ok()) return rules.status();
+  std::function<int64_t()> clock;
+  if (options.demo) {
+    std::string path = FindDemoTenant(options.rules_dir);
+    if (path.empty()) return whyd::NotFoundError("examples/demo-tenant.json not found (run from the source tree)");
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    whyd::ImportResult imported = (*store)->ImportSnapshot(text.str());
+    if (!imported.ok()) return whyd::InvalidArgumentError("demo tenant: " + imported.status.message());
+    // The demo's story is told at the moment of its snapshot, so every cause
+    // it was built to show still holds whatever today's date is.
+    const int64_t as_of = (*store)->Tenant("demo")->as_of();
+    clock = [as_of] { return as_of; };
+    std::printf("whyd: demo tenant loaded from %s (%lld users)\n", path.c_str(),
+                static_cast<long long>(imported.counts.users));
+  }
+  std::unique_ptr<whyd::Backend> backend = std::make_unique<RealBackend>(
+      std::move(*store), options.rules_dir, std::move(*rules), options.demo, std::move(clock));
+  return backend;
 }
 
 int RunServe(const std::vector<std::string>& args) {
