@@ -40,8 +40,8 @@ TriageOutcome DeriveTriage(const nlohmann::json& answer, const FaqDef* faq,
     warning = warning || severity == "warning";
     out.tags.push_back("cause:" + Str(f, "cause"));
   }
-  if (faq == nullptr) {
-    out.priority = "normal";  // nothing matched: a person must read it
+  if (faq == nullptr || findings.empty()) {
+    out.priority = "normal";  // nothing matched or nothing diagnosed: a person must read it
   } else if (blocking && faq->pack == "login") {
     out.priority = "urgent";  // someone cannot get into the platform at all
   } else if (blocking) {
