@@ -16,6 +16,7 @@
 #include "engine/pack_test.h"
 #include "engine/rule_set.h"
 #include "knowledge/account_schema.h"
+#include "knowledge/state_fact_source.h"
 #include "server/command.h"
 
 namespace whyd {
@@ -55,7 +56,9 @@ int RunTest(const std::vector<std::string>& args) {
   }
   // `state:` tests are reported as skipped until the domain's fact gathering
   // is wired in here.
-  PackTestReport report = RunPackTests(*rules, nullptr);
+  // `state:` tests gather their facts through the store, like a live question.
+  StoreStateFactSource state_source;
+  PackTestReport report = RunPackTests(*rules, &state_source);
   PackTestReport::Percent total = report.TotalCoverage();
   bool coverage_ok = total.percent() + 1e-9 >= min_coverage;
 
