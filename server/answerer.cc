@@ -68,7 +68,7 @@ class Redactor {
       case Kind::kString: return std::string(v.as_string());
       case Kind::kDate: return FormatDateIso(v.as_date());
       case Kind::kTime: return FormatTimestampIso(v.as_time());
-      case Kind::kDuration: return {{"seconds", v.as_duration()}, {"text", FormatDurationHuman(v.as_duration())}};
+      case Kind::kDuration: return FormatDurationHuman(v.as_duration());
       case Kind::kList: {
         nlohmann::json out = nlohmann::json::array();
         for (const Value& item : *v.as_list()) {

@@ -42,27 +42,52 @@ function renderInline(text, parent) {
 
 function renderMarkdown(markdown) {
   const root = el('div', { class: 'markdown' });
-  const blocks = String(markdown || '').replace(/\r\n/g, '\n').split(/\n\s*\n/);
-  for (const block of blocks) {
-    const lines = block.split('\n').filter((l) => l.trim() !== '');
-    if (lines.length === 0) continue;
-    const bullet = /^\s*[-*]\s+/;
-    const numbered = /^\s*\d+[.)]\s+/;
-    if (lines.every((l) => bullet.test(l)) || lines.every((l) => numbered.test(l))) {
-      const ordered = numbered.test(lines[0]);
-      const list = el(ordered ? 'ol' : 'ul');
-      for (const line of lines) {
-        const item = el('li');
-        renderInline(line.replace(ordered ? numbered : bullet, ''), item);
-        list.append(item);
-      }
-      root.append(list);
+  const bullet = /^\s*[-*]\s+/;
+  const numbered = /^\s*\d+[.)]\s+/;
+  // Lines are read one by one: a list item may wrap onto indented
+  // continuation lines, and a paragraph may lead straight into a list.
+  let paragraph = [];
+  let list = null;        // { ordered, items: [string] }
+  const flushParagraph = () => {
+    if (paragraph.length === 0) return;
+    const p = el('p');
+    renderInline(paragraph.join(' '), p);
+    root.append(p);
+    paragraph = [];
+  };
+  const flushList = () => {
+    if (!list) return;
+    const node = el(list.ordered ? 'ol' : 'ul');
+    for (const text of list.items) {
+      const item = el('li');
+      renderInline(text, item);
+      node.append(item);
+    }
+    root.append(node);
+    list = null;
+  };
+  for (const line of String(markdown || '').replace(/\r\n/g, '\n').split('\n')) {
+    if (line.trim() === '') {
+      flushParagraph();
+      flushList();
+      continue;
+    }
+    const isBullet = bullet.test(line);
+    const isNumbered = !isBullet && numbered.test(line);
+    if (isBullet || isNumbered) {
+      flushParagraph();
+      if (list && list.ordered !== isNumbered) flushList();
+      if (!list) list = { ordered: isNumbered, items: [] };
+      list.items.push(line.replace(isNumbered ? numbered : bullet, ''));
+    } else if (list && /^\s/.test(line)) {
+      list.items[list.items.length - 1] += ' ' + line.trim();
     } else {
-      const p = el('p');
-      renderInline(lines.join(' '), p);
-      root.append(p);
+      flushList();
+      paragraph.push(line.trim());
     }
   }
+  flushParagraph();
+  flushList();
   return root;
 }
 

@@ -16,3 +16,5 @@ if [ ! -d "$src/tests/browser/node_modules/playwright-core" ]; then
 fi
 cd "$src/tests/browser"
 timeout 120 node page.test.mjs "$whyd"
+cd "$src"  # --demo finds examples/ and rules/ from the source tree
+timeout 120 node tests/browser/demo.test.mjs "$whyd"
