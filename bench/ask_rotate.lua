@@ -22,6 +22,13 @@ local questions = {
 local pairs_ = {
   {"u-1", false}, {"u-2", "u-1"}, {"u-3", "u-4"}, {"u-3", "u-2"}, {"u-4", false}, {"u-3", "u-1"},
 }
+if os.getenv("WHYD_USERS") == "demo" then
+  -- The demo cast (examples/README.md): admins, an employer and learners.
+  pairs_ = {
+    {"u-jamie", false}, {"u-adam", "u-jamie"}, {"u-adam", "u-liam"}, {"u-sara", "u-pete"},
+    {"u-mark", "u-jamie"}, {"u-adam", "u-mia"}, {"u-sara", "u-lola"}, {"u-adam", "u-priya"},
+  }
+end
 
 local bodies = {}
 for qi, q in ipairs(questions) do

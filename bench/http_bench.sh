@@ -7,14 +7,15 @@
 #
 #   bench/http_bench.sh [WHYD_BINARY] [--duration SECONDS] [-- extra serve args]
 #
-# Until the integrator wires the real backend it runs with --fake-backend, so
-# the figures measure the HTTP layer (auth, parsing, JSON, logs, metrics).
+# By default it serves the demo tenant through the real pipeline (--demo:
+# matching, facts, rules, explanations). `-- --fake-backend` measures the HTTP
+# layer alone (auth, parsing, JSON, logs, metrics) with canned answers.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 whyd=${1:-$here/../build/whyd}
 shift || true
 duration=5
-serve_args=(--fake-backend)
+serve_args=(--demo)
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration=$2; shift 2 ;;
@@ -39,6 +40,8 @@ curl -fs "http://127.0.0.1:$port/readyz" >/dev/null || { echo "whyd serve did no
 echo "cold start to ready: $(( (ready_ns - start_ns) / 1000000 )) ms"
 
 export WHYD_TENANT=demo
+# The rotation's askers and subjects: the demo cast, or the fake backend's users.
+if [[ " ${serve_args[*]} " == *" --fake-backend "* ]]; then export WHYD_USERS=fake; else export WHYD_USERS=demo; fi
 WHYD_KEY=$(sed -n 's/^whyd: demo key[^:]*: //p' "$out")
 export WHYD_KEY
 [ -n "$WHYD_KEY" ] || { echo "no demo key printed" >&2; exit 1; }
