@@ -5,13 +5,10 @@
 // reaches the right diagnosis and that refusals show. Writes screenshots/demo.png.
 //
 //   node demo.test.mjs /path/to/whyd
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
+import { startServer, withBrowser } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const whyd = process.argv[2];
@@ -20,42 +17,9 @@ if (!whyd) {
   process.exit(2);
 }
 
-function startServer() {
-  const child = spawn(whyd, ['serve', '--demo', '--listen', '127.0.0.1:0', '--access-log', 'off'],
-    { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('whyd serve did not print its page URL')), 15000);
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = out.match(/page: (http:\/\/\S+)/);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1] });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`whyd serve exited with ${code}`)));
-  });
-}
-
-const { child, url } = await startServer();
-const profile = mkdtempSync(join(tmpdir(), 'whyd-chromium-'));
-let context;
-let failed = false;
-try {
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 375, height: 812 },
-  });
-  const page = context.pages()[0] || await context.newPage();
-  const pageErrors = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  const askBodies = [];
-  page.on('request', (r) => { if (r.url().endsWith('/ask')) askBodies.push(JSON.parse(r.postData())); });
-
+const server = await startServer(whyd, ['--demo']);
+const { url } = server;
+await withBrowser(server, async (page, askBodies, pageErrors) => {
   await page.goto(url);
   await page.waitForSelector('#asker option', { state: 'attached' });
   assert.equal(new URL(page.url()).hash, '', 'the key is removed from the address bar');
@@ -83,12 +47,4 @@ try {
 
   assert.deepEqual(pageErrors, [], 'no script errors');
   console.log('demo browser test: ok');
-} catch (e) {
-  failed = true;
-  console.error(e);
-} finally {
-  if (context) await context.close();
-  child.kill('SIGTERM');
-  rmSync(profile, { recursive: true, force: true });
-}
-process.exit(failed ? 1 : 0);
+});

@@ -5,7 +5,7 @@
 # Usage: browser_test.sh WHYD_BINARY SOURCE_DIR
 set -euo pipefail
 whyd=$(realpath "$1")
-src=$2
+src=$(realpath "$2")
 if ! command -v node >/dev/null || [ ! -x /usr/bin/chromium ]; then
   echo "SKIP: node or /usr/bin/chromium missing"
   exit 0
