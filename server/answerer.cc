@@ -9,6 +9,7 @@
 #include "knowledge/account_schema.h"
 #include "knowledge/facts_gatherer.h"
 #include "knowledge/mentions.h"
+#include "knowledge/snapshot_validator.h"
 #include "knowledge/visibility.h"
 
 namespace whyd {
@@ -159,30 +160,13 @@ std::string MaskNames(const TenantView& view, const Record& asker, int64_t now, 
   for (const std::string& id : FindNamedUsers(masked, visible)) {
     const Record* user = view.FindUser(id);
     if (user == nullptr) continue;
-    std::string name = UserDisplay(*user);
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string name = NormaliseKey(UserDisplay(*user));
     if (name.empty()) continue;
     for (size_t pos = lowered.find(name); pos != std::string::npos; pos = lowered.find(name, pos + 1)) {
       for (size_t i = 0; i < name.size(); ++i) lowered[pos + i] = masked[pos + i] = ' ';
     }
   }
   return masked;
-}
-
-// Equal ignoring case and surrounding spaces, as the contract compares names.
-bool SameText(std::string_view a, std::string_view b) {
-  auto trim = [](std::string_view v) {
-    while (!v.empty() && std::isspace(static_cast<unsigned char>(v.front()))) v.remove_prefix(1);
-    while (!v.empty() && std::isspace(static_cast<unsigned char>(v.back()))) v.remove_suffix(1);
-    return v;
-  };
-  a = trim(a);
-  b = trim(b);
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  }
-  return true;
 }
 
 bool IsAdmin(const Record& user) { return StringField(user, Fields().u.type) == "admin"; }
@@ -283,7 +267,7 @@ StatusOr<nlohmann::json> Answerer::Ask(const Rulebook& rules, const AskRequest& 
     // A name counts only when it names exactly one user the asker may see.
     for (const Record* r : all) {
       int same = 0;
-      for (const Record* other_named : all) same += SameText(UserDisplay(*r), UserDisplay(*other_named)) ? 1 : 0;
+      for (const Record* other_named : all) same += NormaliseKey(UserDisplay(*r)) == NormaliseKey(UserDisplay(*other_named)) ? 1 : 0;
       if (same == 1) found.push_back(r);
     }
     return found;
