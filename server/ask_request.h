@@ -3,9 +3,9 @@
 //
 // Parsing never throws: every problem is reported with the JSON pointer of the
 // offending field ("/subject/user") and why, so a client can fix its request.
-// Unknown top-level keys are ignored (clients may add their own context);
-// unknown keys inside `subject` and `attachment` are errors, because a typo
-// there ("usr") would silently change whom the answer is about.
+// The shape rules (types, required and unknown keys) are CheckAskRequest's
+// (request_shape.h), the same the HTTP layer applies; parsing adds what only
+// conversion can tell (a timestamp that does not parse, a blank question).
 //
 // Thread-safety: values and pure functions.
 #ifndef WHYD_SERVER_ASK_REQUEST_H_
@@ -20,10 +20,9 @@
 
 #include "engine/status.h"
 #include "knowledge/store.h"
+#include "server/request_shape.h"
 
 namespace whyd {
-
-constexpr size_t kMaxQuestionBytes = 100 * 1024;
 
 struct AskRequest {
   std::string tenant;

@@ -6,7 +6,6 @@
 namespace whyd {
 namespace {
 
-constexpr size_t kMaxQuestionLength = 4000;
 
 // Depth of the deepest array/object, ignoring brackets inside strings.
 int MaxNesting(std::string_view text) {
@@ -91,7 +90,7 @@ std::vector<FieldError> CheckAskRequest(const nlohmann::json& body) {
   if (!body.is_object()) return {{"", std::string("the body must be a JSON object, not ") + TypeName(body)}};
   RejectUnknown(body, {"question", "faq", "asker", "subject", "attachment", "as_of"}, "", errors);
   ExpectString(body, "asker", true, errors);
-  ExpectString(body, "question", false, errors, kMaxQuestionLength);
+  ExpectString(body, "question", false, errors, kMaxQuestionBytes);
   ExpectString(body, "faq", false, errors);
   ExpectString(body, "as_of", false, errors, 64);
   if (!body.contains("question") && !body.contains("faq")) {

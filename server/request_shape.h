@@ -21,6 +21,9 @@ namespace whyd {
 // level, so a body of a million '[' would otherwise exhaust the stack.
 inline constexpr int kMaxJsonDepth = 64;
 
+// Longest question accepted, in bytes; question matching reads less than this.
+inline constexpr size_t kMaxQuestionBytes = 4000;
+
 // Parses `text` as JSON. kInvalidArgument names the byte offset and why for
 // malformed input; kResourceExhausted when nesting exceeds kMaxJsonDepth.
 StatusOr<nlohmann::json> ParseJsonBody(std::string_view text);

@@ -198,6 +198,11 @@ TEST_CASE("ask bodies with wrong types are rejected with JSON paths") {
   REQUIRE(Has(paths, "/subject/usr"));
   REQUIRE(Has(paths, "/as_of"));
   REQUIRE_FALSE(ParseAskRequest(nlohmann::json::array(), &errors).ok());
-  auto ok = ParseAskRequest(nlohmann::json{{"asker", "u-1"}, {"question", "why?"}, {"extra", 1}}, &errors);
+  auto extra = ParseAskRequest(nlohmann::json{{"asker", "u-1"}, {"question", "why?"}, {"extra", 1}}, &errors);
+  REQUIRE_FALSE(extra.ok());
+  REQUIRE(errors.size() == 1);
+  REQUIRE(errors[0].path == "/extra");
+  auto ok = ParseAskRequest(nlohmann::json{{"asker", "u-1"}, {"question", "why?"}, {"as_of", "2026-11-29T10:00:00Z"}}, &errors);
   REQUIRE(ok.ok());
+  REQUIRE(ok->as_of.has_value());
 }
