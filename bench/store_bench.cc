@@ -107,9 +107,9 @@ std::string TypicalLearner(const whyd::TenantView& view) {
   for (size_t i = users.size() / 2; i < users.size(); ++i) {
     const whyd::Record& u = *users[i];
     if (u.get(F.u.type).as_string() != "learner" || u.get(F.u.mentor_id).kind() != whyd::Kind::kString) continue;
-    if (u.get(F.u.sign_ins).as_list()->size != 2) continue;
     whyd::FactArena arena;
     const whyd::Record* facts = whyd::BuildUserFacts(view, u, now, 1, arena);
+    if (facts->get(F.u.sign_ins).as_list()->size != 2) continue;
     if (facts->get(F.u.eligible_employers).as_list()->size != 2) continue;
     return std::string(u.get(F.u.id).as_string());
   }

@@ -166,12 +166,13 @@ const Record* BuildUserFacts(const TenantView& tenant, const Record& user, int64
   const AccountFields& F = Fields();
   Record* r = arena.NewRecord(F.user);
   std::memcpy(static_cast<void*>(r->fields), user.fields, sizeof(Value) * F.user->field_count());
+  tenant.AttachRelatedRecords(user, r, arena);
   std::string_view status = EffectiveStatus(user, now);
   if (!status.empty()) {
     r->set(F.u.effective_status, Value::String(status));
     r->set(F.u.inactive, Value::Bool(IsInactive(user, now)));
   }
-  r->set(F.u.recent_sign_ins, RecentSignIns(user, now, arena));
+  r->set(F.u.recent_sign_ins, RecentSignIns(*r, now, arena));
   if (depth > 0) {
     r->set(F.u.case_owner, LinkedUser(tenant, user, F.u.case_owner_id, now, arena));
     r->set(F.u.manager, LinkedUser(tenant, user, F.u.manager_id, now, arena));

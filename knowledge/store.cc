@@ -368,6 +368,53 @@ struct Store::Impl {
     return doc;
   }
 
+  // Builds the view of one tenant straight from its rows, a record at a time,
+  // so that opening a store never holds a tenant's whole document. The rows
+  // were validated before they were committed; a row that is not what the
+  // builder expects (a file edited by hand, say) fails the open with its table.
+  StatusOr<std::shared_ptr<const TenantView>> LoadView(std::string_view tenant) {
+    auto head = Prepare("SELECT record FROM tenants WHERE tenant = ?1");
+    if (!head.ok()) return head.status();
+    std::unique_ptr<TenantViewBuilder> builder;
+    const char* table = "tenants";
+    try {
+      {
+        Statement s(*head);
+        s.Text(1, tenant);
+        int rc = sqlite3_step(s.get());
+        if (rc == SQLITE_DONE) return NotFoundError("no snapshot of tenant '" + std::string(tenant) + "' was imported");
+        if (rc != SQLITE_ROW) return Error("read tenant");
+        builder = std::make_unique<TenantViewBuilder>(json::parse(ColumnText(s.get(), 0)));
+      }
+      for (const Table& t : Tables()) {
+        table = t.name;
+        auto rows = Prepare(std::string("SELECT record FROM ") + t.name + " WHERE tenant = ?1 ORDER BY seq");
+        if (!rows.ok()) return rows.status();
+        Statement s(*rows);
+        s.Text(1, tenant);
+        const std::string_view name = t.name;
+        int rc;
+        while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
+          json record = json::parse(ColumnText(s.get(), 0));
+          if (name == "groups") {
+            builder->AddGroup(record);
+          } else if (name == "organisations") {
+            builder->AddOrganisation(record);
+          } else if (name == "users") {
+            builder->AddUser(record);
+          } else {
+            builder->AddRelated(name, record);
+          }
+        }
+        if (rc != SQLITE_DONE) return Error("read rows");
+      }
+    } catch (const json::exception& e) {
+      return InternalError("stored state of tenant '" + std::string(tenant) + "' is invalid (table " +
+                           table + "): " + e.what());
+    }
+    return builder->Finish();
+  }
+
   // Replaces the tenant's rows with `doc`, inside the caller's transaction.
   // The document may still be invalid (it is validated concurrently): shapes
   // are not trusted here, and any failure just aborts the transaction.
@@ -501,7 +548,15 @@ struct Store::Impl {
       std::lock_guard<std::mutex> lock(views_mu);
       views[id] = std::move(view);
     }
-    malloc_trim(0);  // give the parser's and the old view's memory back to the system
+    ReleaseMemory();
+  }
+
+  // Serving reads only the views, never SQLite: after a load or a write, give
+  // back SQLite's page cache and the memory the parser and an old view used, so
+  // that a process's size is its views'. Caller holds write_mu (or is Open).
+  void ReleaseMemory() {
+    sqlite3_db_release_memory(db);
+    malloc_trim(0);
   }
 };
 
@@ -534,16 +589,11 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
     sqlite3_finalize(stmt);
   }
   for (const std::string& t : tenants) {
-    StatusOr<json> doc = impl->ReadTenant(t);
-    if (!doc.ok()) return doc.status();
-    ErrorList errors;
-    ValidateSnapshot(*doc, nullptr, &errors);
-    if (!errors.empty()) {
-      return InternalError("stored state of tenant '" + t + "' is invalid: " +
-                           errors.errors()[0].path + ": " + errors.errors()[0].reason);
-    }
-    impl->Publish(BuildTenantView(*doc));
+    StatusOr<std::shared_ptr<const TenantView>> view = impl->LoadView(t);
+    if (!view.ok()) return view.status();
+    impl->Publish(*std::move(view));
   }
+  impl->ReleaseMemory();
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
 

@@ -11,12 +11,14 @@
 // TenantView published.
 //
 // Reads never touch SQLite: Tenant() hands out a shared_ptr to the tenant's
-// current TenantView, an immutable index of typed records (the stored fields of
-// the account schema, knowledge/account_schema.h, plus the derived fields that do
-// not depend on the time of the question). A view stays valid, unchanged, for as
-// long as the caller holds it, even while a newer import is published. Every
-// lookup is by hash or by precomputed per-user lists, so gathering the facts of a
-// question costs the same at 1,000 and at 100,000 learners.
+// current TenantView, an immutable, compact index of typed records (the stored
+// fields of the account schema, knowledge/account_schema.h, plus the derived
+// fields that do not depend on the time of the question; store_tenant.h says how
+// it stays small). A view stays valid, unchanged, for as long as the caller
+// holds it, even while a newer import is published. Every lookup is by hash or
+// by per-user data, so gathering the facts of a question costs the same at 1,000
+// and at 100,000 learners. Opening a store builds each view from SQLite a row
+// at a time, never holding a tenant's whole document.
 //
 // Tenant isolation is structural: every SQLite table is keyed by tenant and
 // every statement filters by it; each tenant has its own TenantView, so a lookup
@@ -86,11 +88,13 @@ struct UserSummary {
 // One tenant's account state at one moment; immutable. Users are Records of
 // Fields().user with the stored fields and the time-independent derived fields
 // set (display_name, group_ids, groups, group_lineage, group_roots,
-// organisation, programmes, ilr_episodes, documents, emails, sign_ins,
-// newest_activation_email). Time-dependent fields (effective_status,
-// inactive, recent_sign_ins, case_owner/manager/mentor, eligible_employers) are
-// filled per question by GatherFacts (facts_gatherer.h). Records and strings
-// live as long as the view.
+// organisation). Their related records (programmes, ilr_episodes, documents,
+// emails, sign_ins, newest_activation_email) are held encoded, to keep a large
+// tenant small, and decoded per question by AttachRelatedRecords; the
+// time-dependent fields (effective_status, inactive, recent_sign_ins,
+// case_owner/manager/mentor, eligible_employers) are computed per question.
+// GatherFacts and BuildUserFacts (facts_gatherer.h) do both. Records and
+// strings live as long as the view.
 class TenantView {
  public:
   struct Rep;
@@ -111,7 +115,7 @@ class TenantView {
   // surrounding spaces (unique by validation); null when none.
   const Record* FindUserByLogin(std::string_view address) const;
   // Users whose display name equals `name`, ignoring case and surrounding spaces.
-  const std::vector<const Record*>& FindUsersByDisplayName(std::string_view name) const;
+  std::vector<const Record*> FindUsersByDisplayName(std::string_view name) const;
   // Admins who are not inactive at `now` matching a case-owner value: by email
   // (or username) when it contains '@', else by display name.
   std::vector<const Record*> AdminsMatchingCaseOwner(std::string_view value, int64_t now) const;
@@ -119,6 +123,12 @@ class TenantView {
   const std::vector<const Record*>& admins() const;
   // Employer users whose organisation_id is `organisation_id`.
   const std::vector<const Record*>& EmployersOf(std::string_view organisation_id) const;
+  // Sets the related-record fields of `facts`, a copy of `user` (a user of
+  // this view) being filled for a question: programmes, ilr_episodes,
+  // documents, emails and sign_ins (emails and sign-ins oldest first) and
+  // newest_activation_email, decoded into `arena`. Does nothing for a record
+  // that is not one of this view's users.
+  void AttachRelatedRecords(const Record& user, Record* facts, FactArena& arena) const;
   // Everyone `asker` may diagnose (visibility.h), asker included.
   std::vector<UserSummary> UsersVisibleTo(const Record& asker, int64_t now) const;
 

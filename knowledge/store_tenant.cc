@@ -1,12 +1,14 @@
-// Building a TenantView from a validated snapshot, and its lookups; see
-// store_tenant.h and store.h.
+// Building a TenantView from a snapshot, and its lookups; see store_tenant.h
+// and store.h.
 #include "knowledge/store_tenant.h"
 
 #include <algorithm>
-#include <unordered_set>
+#include <array>
+#include <functional>
 
 #include <nlohmann/json.hpp>
 
+#include "engine/record_codec.h"
 #include "engine/time_util.h"
 #include "knowledge/account_schema.h"
 #include "knowledge/snapshot_validator.h"
@@ -17,37 +19,25 @@ namespace {
 
 using json = nlohmann::json;
 
-Value ToValue(const FieldSpec& spec, const json& v, FactArena& arena) {
-  if (v.is_null()) return Value::Null();
-  switch (spec.shape) {
-    case Shape::kString:
-    case Shape::kEnum: return arena.StringValue(v.get_ref<const std::string&>());
-    case Shape::kInt: return Value::Int(v.get<int64_t>());
-    case Shape::kBool: return Value::Bool(v.get<bool>());
-    case Shape::kDate: return Value::Date(*ParseDate(v.get_ref<const std::string&>()));
-    case Shape::kTime: return Value::Time(*ParseTimestamp(v.get_ref<const std::string&>()));
-    case Shape::kStringList:
-    case Shape::kEnumList: {
-      Value* items = nullptr;
-      List* list = arena.NewList(v.size(), &items);
-      for (size_t i = 0; i < v.size(); ++i) items[i] = arena.StringValue(v[i].get_ref<const std::string&>());
-      return Value::OfList(list);
-    }
-    case Shape::kObject: break;
-  }
-  return Value();
+uint64_t HashKey(std::string_view key) { return std::hash<std::string_view>{}(key); }
+
+std::string_view Trim(std::string_view s) {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  return s;
 }
 
-Record* ToRecord(const std::vector<FieldSpec>& specs, const RecordType* type, const json& obj,
-                 FactArena& arena) {
-  Record* r = arena.NewRecord(type);
-  for (const FieldSpec& spec : specs) {
-    if (spec.field < 0) continue;
-    auto it = obj.find(spec.key);
-    if (it == obj.end()) continue;
-    r->set(spec.field, ToValue(spec, *it, arena));
+// NormaliseKey(stored) == key, without building the normalised string.
+bool SameKey(std::string_view stored, std::string_view key) {
+  stored = Trim(stored);
+  if (stored.size() != key.size()) return false;
+  for (size_t i = 0; i < key.size(); ++i) {
+    char c = stored[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != key[i]) return false;
   }
-  return r;
+  return true;
 }
 
 std::string_view Str(const Record* r, int field) {
@@ -55,192 +45,358 @@ std::string_view Str(const Record* r, int field) {
   return v.kind() == Kind::kString ? v.as_string() : std::string_view();
 }
 
-Value RecordList(const std::vector<const Record*>& records, FactArena& arena) {
-  Value* items = nullptr;
-  List* list = arena.NewList(records.size(), &items);
-  for (size_t i = 0; i < records.size(); ++i) items[i] = Value::OfRecord(records[i]);
-  return Value::OfList(list);
-}
-
-Value StringList(const std::vector<std::string_view>& strings, FactArena& arena) {
-  Value* items = nullptr;
-  List* list = arena.NewList(strings.size(), &items);
-  for (size_t i = 0; i < strings.size(); ++i) items[i] = Value::String(strings[i]);  // already arena-owned
-  return Value::OfList(list);
-}
-
 int64_t TimeOr(const Record* r, int field, int64_t fallback) {
   const Value& v = r->get(field);
   return v.kind() == Kind::kTime ? v.as_time() : fallback;
+}
+
+// The five collections of records that belong to one user, in blob order.
+struct RelatedCollection {
+  std::string_view name;
+  const RecordType* type;
+  std::string_view owner_key;  // the JSON key naming the owning user
+  int user_field;              // the list field of the user record
+  int time_field;              // kept sorted by this time (oldest first), or -1
+};
+
+const std::array<RelatedCollection, 5>& RelatedCollections() {
+  const AccountFields& F = Fields();
+  static const std::array<RelatedCollection, 5> collections = {{
+      {"programmes", F.programme, "learner_id", F.u.programmes, -1},
+      {"ilr_episodes", F.ilr_episode, "learner_id", F.u.ilr_episodes, -1},
+      {"documents", F.document, "learner_id", F.u.documents, -1},
+      {"emails", F.email, "user_id", F.u.emails, F.e.sent_at},
+      {"sign_ins", F.sign_in, "user_id", F.u.sign_ins, F.si.at},
+  }};
+  return collections;
+}
+
+// Finds entries of `index` with `hash` that `match` accepts, in user order.
+template <typename Match>
+void ForEachHit(const HashIndex& index, uint64_t hash, Match match) {
+  auto it = std::lower_bound(index.entries.begin(), index.entries.end(), HashIndex::Entry{hash, 0});
+  for (; it != index.entries.end() && it->hash == hash; ++it) {
+    if (!match(it->user)) return;
+  }
 }
 
 const std::vector<const Record*> kNoRecords;
 
 }  // namespace
 
-std::shared_ptr<const TenantView> BuildTenantView(const json& doc) {
+namespace {
+
+// The value of one JSON field as its record field holds it. Strings go
+// through `string_of` (a copy into the view's arena, interned or not).
+template <typename StringOf>
+Value ToValue(const FieldSpec& spec, const json& v, FactArena& arena, StringOf string_of) {
+  if (v.is_null()) return Value::Null();
+  switch (spec.shape) {
+    case Shape::kString:
+    case Shape::kEnum: return Value::String(string_of(v.get_ref<const std::string&>()));
+    case Shape::kInt: return Value::Int(v.get<int64_t>());
+    case Shape::kBool: return Value::Bool(v.get<bool>());
+    case Shape::kDate: {
+      auto d = ParseDate(v.get_ref<const std::string&>());
+      return d ? Value::Date(*d) : Value::Null();
+    }
+    case Shape::kTime: {
+      auto t = ParseTimestamp(v.get_ref<const std::string&>());
+      return t ? Value::Time(*t) : Value::Null();
+    }
+    case Shape::kStringList:
+    case Shape::kEnumList: {
+      Value* items = nullptr;
+      List* list = arena.NewList(v.size(), &items);
+      for (size_t i = 0; i < v.size(); ++i) items[i] = Value::String(string_of(v.at(i).get_ref<const std::string&>()));
+      return Value::OfList(list);
+    }
+    case Shape::kObject: break;
+  }
+  return Value();
+}
+
+template <typename StringOf>
+Record* ToRecord(const std::vector<FieldSpec>& specs, const RecordType* type, const json& obj,
+                 FactArena& arena, StringOf string_of) {
+  Record* r = arena.NewRecord(type);
+  for (const FieldSpec& spec : specs) {
+    if (spec.field < 0) continue;
+    auto it = obj.find(spec.key);
+    if (it == obj.end()) continue;
+    r->set(spec.field, ToValue(spec, *it, arena, [&](std::string_view s) { return string_of(spec, s); }));
+  }
+  return r;
+}
+
+// Enumerations and references repeat across records: one copy each.
+bool WorthInterning(const FieldSpec& spec) {
+  return spec.shape == Shape::kEnum || spec.shape == Shape::kEnumList || !spec.ref.empty();
+}
+
+}  // namespace
+
+struct TenantViewBuilder::Pending {
+  std::vector<Record*> groups;
+  std::unordered_map<const Record*, std::vector<std::string_view>> lineage;  // self first, root last
+  bool groups_done = false;
+  std::unordered_set<std::string_view> interned;  // strings in rep_->arena
+  struct GroupLists {
+    Value group_ids, groups, lineage, roots;
+  };
+  std::unordered_map<std::string, GroupLists> group_lists;  // by the user's group ids, joined
+  std::unordered_map<std::string_view, uint32_t> user_index;
+  struct RelatedRecord {
+    uint8_t collection;
+    int64_t time;
+    std::string bytes;
+  };
+  std::vector<std::vector<RelatedRecord>> related;  // per user
+  FactArena scratch;                                // records on their way to being encoded
+  size_t scratch_records = 0;
+  Value empty_strings;  // one shared empty list
+};
+
+TenantViewBuilder::TenantViewBuilder(const json& head)
+    : rep_(std::make_unique<TenantView::Rep>()), pending_(std::make_unique<Pending>()) {
   const AccountFields& F = Fields();
-  auto rep = std::make_unique<TenantView::Rep>();
-  FactArena& arena = rep->arena;
-  const json& tenant = doc.at("tenant");
-  rep->id = tenant.at("id").get<std::string>();
-  if (auto it = doc.find("as_of"); it != doc.end() && it->is_string()) {
-    rep->as_of = ParseTimestamp(it->get_ref<const std::string&>()).value_or(0);
+  FactArena& arena = rep_->arena;
+  const json& tenant = head.at("tenant");
+  rep_->id = tenant.at("id").get<std::string>();
+  if (auto it = head.find("as_of"); it != head.end() && it->is_string()) {
+    rep_->as_of = ParseTimestamp(it->get_ref<const std::string&>()).value_or(0);
   }
   Record* t = arena.NewRecord(F.tenant);
-  t->set(F.t.id, arena.StringValue(rep->id));
+  t->set(F.t.id, arena.StringValue(rep_->id));
   if (auto it = tenant.find("name"); it != tenant.end()) {
     t->set(F.t.name, it->is_string() ? arena.StringValue(it->get_ref<const std::string&>()) : Value::Null());
   }
   static const json kEmptyObject = json::object();
   auto settings = tenant.find("settings");
-  t->set(F.t.settings, Value::OfRecord(ToRecord(
-      SettingsSpec(), F.settings,
-      settings != tenant.end() && settings->is_object() ? *settings : kEmptyObject, arena)));
-  rep->tenant = t;
+  const json& settings_obj = settings != tenant.end() && settings->is_object() ? *settings : kEmptyObject;
+  Record* s = ToRecord(SettingsSpec(), F.settings, settings_obj, arena,
+                       [&](const FieldSpec&, std::string_view text) { return arena.CopyString(text); });
+  t->set(F.t.settings, Value::OfRecord(s));
+  rep_->tenant = t;
+  Value* no_items = nullptr;
+  pending_->empty_strings = Value::OfList(arena.NewList(size_t{0}, &no_items));
+}
 
-  auto collection = [&](std::string_view name) -> const json& {
-    static const json kEmptyArray = json::array();
-    auto it = doc.find(name);
-    return it != doc.end() && it->is_array() ? *it : kEmptyArray;
-  };
+TenantViewBuilder::~TenantViewBuilder() = default;
 
-  // Groups, with their roots and ancestor chains.
-  const CollectionSpec& group_spec = *FindCollection("groups");
-  std::vector<Record*> groups;
-  for (const json& g : collection("groups")) {
-    Record* r = ToRecord(group_spec.fields, F.group, g, arena);
-    groups.push_back(r);
-    rep->group_by_id.emplace(Str(r, F.g.id), r);
-  }
-  std::unordered_map<const Record*, std::vector<std::string_view>> lineage;  // self first, root last
-  for (Record* g : groups) {
-    std::vector<std::string_view>& chain = lineage[g];
+std::string_view TenantViewBuilder::Intern(std::string_view s) {
+  auto it = pending_->interned.find(s);
+  if (it != pending_->interned.end()) return *it;
+  return *pending_->interned.insert(rep_->arena.CopyString(s)).first;
+}
+
+
+void TenantViewBuilder::AddGroup(const json& group) {
+  const CollectionSpec& spec = *FindCollection("groups");
+  Record* r = ToRecord(spec.fields, Fields().group, group, rep_->arena,
+                       [&](const FieldSpec&, std::string_view s) { return Intern(s); });
+  pending_->groups.push_back(r);
+  rep_->group_by_id.emplace(Str(r, Fields().g.id), r);
+}
+
+void TenantViewBuilder::FinishGroups() {
+  if (pending_->groups_done) return;
+  pending_->groups_done = true;
+  const AccountFields& F = Fields();
+  for (Record* g : pending_->groups) {
+    std::vector<std::string_view>& chain = pending_->lineage[g];
     const Record* cur = g;
-    while (cur != nullptr && chain.size() <= groups.size()) {
+    while (cur != nullptr && chain.size() <= pending_->groups.size()) {
       chain.push_back(Str(cur, F.g.id));
-      auto p = rep->group_by_id.find(Str(cur, F.g.parent));
-      cur = p == rep->group_by_id.end() ? nullptr : p->second;
+      auto p = rep_->group_by_id.find(Str(cur, F.g.parent));
+      cur = p == rep_->group_by_id.end() ? nullptr : p->second;
     }
     g->set(F.g.root, Value::String(chain.back()));
   }
+}
 
-  const CollectionSpec& org_spec = *FindCollection("organisations");
-  for (const json& o : collection("organisations")) {
-    Record* r = ToRecord(org_spec.fields, F.organisation, o, arena);
-    rep->org_by_id.emplace(Str(r, F.o.id), r);
+void TenantViewBuilder::AddOrganisation(const json& organisation) {
+  const CollectionSpec& spec = *FindCollection("organisations");
+  Record* r = ToRecord(spec.fields, Fields().organisation, organisation, rep_->arena,
+                       [&](const FieldSpec& f, std::string_view s) {
+                         return WorthInterning(f) ? Intern(s) : rep_->arena.CopyString(s);
+                       });
+  rep_->org_by_id.emplace(Str(r, Fields().o.id), r);
+}
+
+void TenantViewBuilder::AddUser(const json& user) {
+  FinishGroups();
+  const AccountFields& F = Fields();
+  FactArena& arena = rep_->arena;
+  const CollectionSpec& spec = *FindCollection("users");
+  Record* r = ToRecord(spec.fields, F.user, user, arena, [&](const FieldSpec& f, std::string_view s) {
+    return WorthInterning(f) ? Intern(s) : arena.CopyString(s);
+  });
+  const auto index = static_cast<uint32_t>(rep_->users.size());
+  pending_->user_index.emplace(Str(r, F.u.id), index);
+  rep_->users.push_back(r);
+
+  const Value& first = r->get(F.u.first_name);
+  const Value& last = r->get(F.u.last_name);
+  if (!first.is_empty() || !last.is_empty()) {
+    std::string name(Str(r, F.u.first_name));
+    name += ' ';
+    name += Str(r, F.u.last_name);
+    r->set(F.u.display_name, arena.StringValue(name));
   }
 
-  // Users and the derived fields that do not depend on the time of asking.
-  const CollectionSpec& user_spec = *FindCollection("users");
-  std::vector<Record*> users;
-  std::unordered_map<std::string_view, size_t> user_index;
-  for (const json& u : collection("users")) {
-    Record* r = ToRecord(user_spec.fields, F.user, u, arena);
-    user_index.emplace(Str(r, F.u.id), users.size());
-    users.push_back(r);
-    rep->user_by_id.emplace(Str(r, F.u.id), r);
-
-    const Value& first = r->get(F.u.first_name);
-    const Value& last = r->get(F.u.last_name);
-    if (!first.is_empty() || !last.is_empty()) {
-      std::string name(Str(r, F.u.first_name));
-      name += ' ';
-      name += Str(r, F.u.last_name);
-      r->set(F.u.display_name, arena.StringValue(name));
+  // The group-derived lists depend only on the user's groups: users with the
+  // same groups share them.
+  const Value& ids = r->get(F.u.group_ids);
+  if (ids.is_null()) r->set(F.u.group_ids, pending_->empty_strings);  // known: no groups
+  if (ids.kind() == Kind::kList) {
+    std::string key;
+    for (const Value& id : *ids.as_list()) {
+      key += id.as_string();
+      key += '\x1f';
     }
-    std::vector<const Record*> own_groups;
-    std::vector<std::string_view> chain_ids, roots;
-    const Value& ids = r->get(F.u.group_ids);
-    if (ids.is_null()) r->set(F.u.group_ids, StringList({}, arena));  // known: no groups
-    if (ids.kind() == Kind::kList) {
-      for (const Value& id : *ids.as_list()) {
-        auto g = rep->group_by_id.find(id.as_string());
-        if (g == rep->group_by_id.end()) continue;
-        own_groups.push_back(g->second);
-        for (std::string_view a : lineage[g->second]) {
-          if (std::find(chain_ids.begin(), chain_ids.end(), a) == chain_ids.end()) chain_ids.push_back(a);
+    auto [cached, inserted] = pending_->group_lists.try_emplace(key);
+    if (inserted) {
+      std::vector<Value> own_groups;
+      std::vector<Value> chain_ids, roots;
+      auto add_unique = [](std::vector<Value>& to, std::string_view s) {
+        for (const Value& v : to) {
+          if (v.as_string() == s) return;
         }
-        std::string_view root = lineage[g->second].back();
-        if (std::find(roots.begin(), roots.end(), root) == roots.end()) roots.push_back(root);
-      }
-      r->set(F.u.groups, RecordList(own_groups, arena));
-      r->set(F.u.group_lineage, StringList(chain_ids, arena));
-      r->set(F.u.group_roots, StringList(roots, arena));
-    }
-    if (const Value& org = r->get(F.u.organisation_id); org.kind() == Kind::kString) {
-      auto o = rep->org_by_id.find(org.as_string());
-      r->set(F.u.organisation, o == rep->org_by_id.end() ? Value::Null() : Value::OfRecord(o->second));
-    } else if (org.is_null()) {
-      r->set(F.u.organisation, Value::Null());
-    }
-  }
-
-  // Related records, bucketed per user in snapshot order.
-  struct Related {
-    std::vector<const Record*> programmes, ilr, documents, emails, sign_ins;
-  };
-  std::vector<Related> related(users.size());
-  auto bucket = [&](std::string_view name, const RecordType* type, std::string_view owner_key,
-                    std::vector<const Record*> Related::*member) {
-    const CollectionSpec& spec = *FindCollection(name);
-    for (const json& item : collection(name)) {
-      Record* r = ToRecord(spec.fields, type, item, arena);
-      auto owner = user_index.find(item.at(owner_key).get_ref<const std::string&>());
-      if (owner != user_index.end()) (related[owner->second].*member).push_back(r);
-    }
-  };
-  bucket("programmes", F.programme, "learner_id", &Related::programmes);
-  bucket("ilr_episodes", F.ilr_episode, "learner_id", &Related::ilr);
-  bucket("documents", F.document, "learner_id", &Related::documents);
-  bucket("emails", F.email, "user_id", &Related::emails);
-  bucket("sign_ins", F.sign_in, "user_id", &Related::sign_ins);
-
-  for (size_t i = 0; i < users.size(); ++i) {
-    Record* u = users[i];
-    Related& rel = related[i];
-    // Newest activation email: greatest sent_at, a tie goes to the later one.
-    const Record* newest = nullptr;
-    for (const Record* e : rel.emails) {
-      if (Str(e, F.e.kind) != "activation") continue;
-      if (newest == nullptr || TimeOr(e, F.e.sent_at, INT64_MIN) >= TimeOr(newest, F.e.sent_at, INT64_MIN)) newest = e;
-    }
-    u->set(F.u.newest_activation_email, newest ? Value::OfRecord(newest) : Value::Null());
-    auto by_time = [](int field) {
-      return [field](const Record* a, const Record* b) {
-        return TimeOr(a, field, INT64_MIN) < TimeOr(b, field, INT64_MIN);
+        to.push_back(Value::String(s));
       };
-    };
-    std::stable_sort(rel.emails.begin(), rel.emails.end(), by_time(F.e.sent_at));
-    std::stable_sort(rel.sign_ins.begin(), rel.sign_ins.end(), by_time(F.si.at));
-    u->set(F.u.programmes, RecordList(rel.programmes, arena));
-    u->set(F.u.ilr_episodes, RecordList(rel.ilr, arena));
-    u->set(F.u.documents, RecordList(rel.documents, arena));
-    u->set(F.u.emails, RecordList(rel.emails, arena));
-    u->set(F.u.sign_ins, RecordList(rel.sign_ins, arena));
+      for (const Value& id : *ids.as_list()) {
+        auto g = rep_->group_by_id.find(id.as_string());
+        if (g == rep_->group_by_id.end()) continue;
+        own_groups.push_back(Value::OfRecord(g->second));
+        const std::vector<std::string_view>& lineage = pending_->lineage[g->second];
+        for (std::string_view a : lineage) add_unique(chain_ids, a);
+        add_unique(roots, lineage.back());
+      }
+      cached->second = {ids, Value::OfList(arena.NewList(own_groups.data(), own_groups.size())),
+                        Value::OfList(arena.NewList(chain_ids.data(), chain_ids.size())),
+                        Value::OfList(arena.NewList(roots.data(), roots.size()))};
+    }
+    r->set(F.u.group_ids, cached->second.group_ids);
+    r->set(F.u.groups, cached->second.groups);
+    r->set(F.u.group_lineage, cached->second.lineage);
+    r->set(F.u.group_roots, cached->second.roots);
+  }
+  if (const Value& org = r->get(F.u.organisation_id); org.kind() == Kind::kString) {
+    auto o = rep_->org_by_id.find(org.as_string());
+    r->set(F.u.organisation, o == rep_->org_by_id.end() ? Value::Null() : Value::OfRecord(o->second));
+  } else if (org.is_null()) {
+    r->set(F.u.organisation, Value::Null());
+  }
+}
+
+void TenantViewBuilder::AddRelated(std::string_view collection, const json& record) {
+  const auto& collections = RelatedCollections();
+  auto c = std::find_if(collections.begin(), collections.end(),
+                        [&](const RelatedCollection& rc) { return rc.name == collection; });
+  if (c == collections.end()) return;
+  auto owner = pending_->user_index.find(record.at(c->owner_key).get_ref<const std::string&>());
+  if (owner == pending_->user_index.end()) return;
+  FactArena& scratch = pending_->scratch;
+  const CollectionSpec& spec = *FindCollection(collection);
+  Record* r = ToRecord(spec.fields, c->type, record, scratch,
+                       [&](const FieldSpec&, std::string_view s) { return scratch.CopyString(s); });
+  Pending::RelatedRecord related{static_cast<uint8_t>(c - collections.begin()),
+                                 c->time_field < 0 ? 0 : TimeOr(r, c->time_field, INT64_MIN), {}};
+  EncodeRecord(*r, &related.bytes);  // leaf records: every field is encodable
+  if (pending_->related.size() <= owner->second) pending_->related.resize(rep_->users.size());
+  pending_->related[owner->second].push_back(std::move(related));
+  if (++pending_->scratch_records % 4096 == 0) scratch.Reset();
+}
+
+std::shared_ptr<const TenantView> TenantViewBuilder::Finish() {
+  FinishGroups();
+  const AccountFields& F = Fields();
+  TenantView::Rep& rep = *rep_;
+  const size_t n = rep.users.size();
+
+  // Each user's related records as one byte string: per collection, a count
+  // and the records, emails and sign-ins oldest first (ties in snapshot order).
+  pending_->related.resize(n);
+  rep.related.resize(n);
+  std::string blob;
+  for (size_t i = 0; i < n; ++i) {
+    std::vector<Pending::RelatedRecord>& records = pending_->related[i];
+    if (records.empty()) continue;  // an empty byte string decodes as no records at all
+    std::stable_sort(records.begin(), records.end(), [](const auto& a, const auto& b) {
+      return a.collection != b.collection ? a.collection < b.collection : a.time < b.time;
+    });
+    blob.clear();
+    size_t next = 0;
+    for (uint8_t c = 0; c < RelatedCollections().size(); ++c) {
+      size_t end = next;
+      while (end < records.size() && records[end].collection == c) ++end;
+      AppendVarint(end - next, &blob);
+      for (; next < end; ++next) blob += records[next].bytes;
+    }
+    rep.related[i] = rep.arena.CopyString(blob);
+    std::vector<Pending::RelatedRecord>().swap(records);
   }
 
-  // Indexes.
-  for (Record* u : users) {
-    rep->users.push_back(u);
-    std::string_view type = Str(u, F.u.type);
-    if (type == "admin") rep->admins.push_back(u);
-    if (type == "employer") {
-      std::string_view org = Str(u, F.u.organisation_id);
-      if (!org.empty()) rep->employers_by_org[org].push_back(u);
-    }
-    for (int field : {F.u.email, F.u.username}) {
-      std::string key = NormaliseKey(Str(u, field));
-      if (!key.empty()) rep->user_by_login.emplace(arena.CopyString(key), u);
+  for (size_t i = 0; i < n; ++i) {
+    const Record* u = rep.users[i];
+    const auto index = static_cast<uint32_t>(i);
+    rep.user_by_id.entries.push_back({HashKey(Str(u, F.u.id)), index});
+    std::string email_key = NormaliseKey(Str(u, F.u.email));
+    std::string username_key = NormaliseKey(Str(u, F.u.username));
+    if (!email_key.empty()) rep.user_by_login.entries.push_back({HashKey(email_key), index});
+    if (!username_key.empty() && username_key != email_key) {
+      rep.user_by_login.entries.push_back({HashKey(username_key), index});
     }
     if (const Value& name = u->get(F.u.display_name); name.kind() == Kind::kString) {
-      std::string key = NormaliseKey(name.as_string());
-      auto it = rep->users_by_name.find(key);
-      if (it == rep->users_by_name.end()) it = rep->users_by_name.emplace(arena.CopyString(key), std::vector<const Record*>{}).first;
-      it->second.push_back(u);
+      rep.users_by_name.entries.push_back({HashKey(NormaliseKey(name.as_string())), index});
+    }
+    std::string_view type = Str(u, F.u.type);
+    if (type == "admin") rep.admins.push_back(u);
+    if (type == "employer") {
+      std::string_view org = Str(u, F.u.organisation_id);
+      if (!org.empty()) rep.employers_by_org[org].push_back(u);
     }
   }
-  return std::make_shared<TenantView>(std::move(rep));
+  for (HashIndex* index : {&rep.user_by_id, &rep.user_by_login, &rep.users_by_name}) {
+    std::sort(index->entries.begin(), index->entries.end());
+    index->entries.shrink_to_fit();
+  }
+  rep.users.shrink_to_fit();
+  pending_.reset();
+  return std::make_shared<TenantView>(std::move(rep_));
+}
+
+std::shared_ptr<const TenantView> BuildTenantView(const json& doc) {
+  json head = json::object();
+  for (auto it = doc.begin(); it != doc.end(); ++it) {
+    if (!it->is_array()) head[it.key()] = *it;
+  }
+  TenantViewBuilder builder(head);
+  auto each = [&](std::string_view name, auto add) {
+    auto it = doc.find(name);
+    if (it == doc.end() || !it->is_array()) return;
+    for (const json& record : *it) add(record);
+  };
+  each("groups", [&](const json& r) { builder.AddGroup(r); });
+  each("organisations", [&](const json& r) { builder.AddOrganisation(r); });
+  each("users", [&](const json& r) { builder.AddUser(r); });
+  for (const RelatedCollection& c : RelatedCollections()) {
+    each(c.name, [&](const json& r) { builder.AddRelated(c.name, r); });
+  }
+  return builder.Finish();
+}
+
+int64_t TenantView::Rep::IndexOf(const Record& user) const {
+  const Value& id = user.get(Fields().u.id);
+  if (id.kind() != Kind::kString) return -1;
+  int64_t found = -1;
+  ForEachHit(user_by_id, HashKey(id.as_string()), [&](uint32_t i) {
+    if (users[i] != &user) return true;
+    found = i;
+    return false;
+  });
+  return found;
 }
 
 TenantView::TenantView(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
@@ -253,8 +409,13 @@ const std::vector<const Record*>& TenantView::users() const { return rep_->users
 const std::vector<const Record*>& TenantView::admins() const { return rep_->admins; }
 
 const Record* TenantView::FindUser(std::string_view id) const {
-  auto it = rep_->user_by_id.find(id);
-  return it == rep_->user_by_id.end() ? nullptr : it->second;
+  const Record* found = nullptr;
+  ForEachHit(rep_->user_by_id, HashKey(id), [&](uint32_t i) {
+    if (Str(rep_->users[i], Fields().u.id) != id) return true;
+    found = rep_->users[i];
+    return false;
+  });
+  return found;
 }
 
 const Record* TenantView::FindGroup(std::string_view id) const {
@@ -268,15 +429,55 @@ const Record* TenantView::FindOrganisation(std::string_view id) const {
 }
 
 const Record* TenantView::FindUserByLogin(std::string_view address) const {
+  const AccountFields& F = Fields();
   std::string key = NormaliseKey(address);
   if (key.empty()) return nullptr;
-  auto it = rep_->user_by_login.find(key);
-  return it == rep_->user_by_login.end() ? nullptr : it->second;
+  const Record* found = nullptr;
+  ForEachHit(rep_->user_by_login, HashKey(key), [&](uint32_t i) {
+    const Record* u = rep_->users[i];
+    if (!SameKey(Str(u, F.u.email), key) && !SameKey(Str(u, F.u.username), key)) return true;
+    found = u;
+    return false;
+  });
+  return found;
 }
 
-const std::vector<const Record*>& TenantView::FindUsersByDisplayName(std::string_view name) const {
-  auto it = rep_->users_by_name.find(NormaliseKey(name));
-  return it == rep_->users_by_name.end() ? kNoRecords : it->second;
+std::vector<const Record*> TenantView::FindUsersByDisplayName(std::string_view name) const {
+  const AccountFields& F = Fields();
+  std::string key = NormaliseKey(name);
+  std::vector<const Record*> out;
+  if (key.empty()) return out;
+  ForEachHit(rep_->users_by_name, HashKey(key), [&](uint32_t i) {
+    const Record* u = rep_->users[i];
+    if (SameKey(Str(u, F.u.display_name), key)) out.push_back(u);
+    return true;
+  });
+  return out;
+}
+
+void TenantView::AttachRelatedRecords(const Record& user, Record* facts, FactArena& arena) const {
+  const AccountFields& F = Fields();
+  const int64_t index = rep_->IndexOf(user);
+  if (index < 0) return;
+  RecordReader reader(rep_->related[static_cast<size_t>(index)]);
+  const Record* newest_activation = nullptr;
+  for (const RelatedCollection& c : RelatedCollections()) {
+    uint64_t count = 0;
+    if (!reader.done() && !reader.ReadVarint(&count)) count = 0;
+    Value* items = nullptr;
+    List* list = arena.NewList(count, &items);
+    for (uint64_t k = 0; k < count; ++k) {
+      const Record* r = reader.Next(c.type, arena);
+      if (r == nullptr) break;  // cannot happen for bytes the builder wrote
+      items[k] = Value::OfRecord(r);
+      // Emails are oldest first, ties in snapshot order: the last activation
+      // email is the newest (a tie goes to the later one).
+      if (c.user_field == F.u.emails && Str(r, F.e.kind) == "activation") newest_activation = r;
+    }
+    facts->set(c.user_field, Value::OfList(list));
+  }
+  facts->set(F.u.newest_activation_email,
+             newest_activation ? Value::OfRecord(newest_activation) : Value::Null());
 }
 
 std::vector<const Record*> TenantView::AdminsMatchingCaseOwner(std::string_view value,

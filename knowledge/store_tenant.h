@@ -1,17 +1,36 @@
-// The inside of a TenantView: typed records of one tenant and their indexes,
-// built once from a validated snapshot document.
+// The inside of a TenantView: one tenant's users as typed records, their
+// related records in a compact encoding, and the lookups over them; built once
+// from a validated snapshot and immutable afterwards.
 //
-// Internal to the store. BuildTenantView is called after validation (on import,
-// and when Store::Open loads what SQLite holds); it trusts the document's shape.
+// Internal to the store. TenantViewBuilder takes the snapshot a record at a
+// time, so that Store::Open can stream a tenant out of SQLite without ever
+// holding the whole document; BuildTenantView feeds it a parsed document (an
+// import). Both trust the records' shapes (they were validated before they
+// were stored) but never crash on a bad one: a record of the wrong shape makes
+// the builder throw nlohmann::json's exception, which the store catches.
 //
-// Thread-safety: built on one thread, immutable afterwards.
+// Memory is what bounds how large a tenant one process can serve, so the view
+// keeps (see store_bench's BM_HoldTenant):
+//  - users as Records (scans such as visibility and tenant statistics read
+//    them), with low-cardinality strings (enums, organisation and linked-user
+//    ids) interned and the group-derived lists shared by users with the same
+//    groups;
+//  - each user's programmes, ILR episodes, documents, emails and sign-ins as
+//    one encoded byte string (engine/record_codec.h), decoded only when a
+//    question gathers that user's facts;
+//  - lookups as sorted (hash, user index) arrays rather than node-based maps.
+//
+// Thread-safety: a builder belongs to one thread; the view it makes is
+// immutable and safe to share.
 #ifndef WHYD_KNOWLEDGE_STORE_TENANT_H_
 #define WHYD_KNOWLEDGE_STORE_TENANT_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -21,18 +40,61 @@
 
 namespace whyd {
 
+// A lookup from a key to user indexes: (hash of key, index) sorted by hash.
+// Callers confirm a hit against the user's own field, so collisions cost a
+// comparison, never a wrong answer, and no key is stored twice.
+struct HashIndex {
+  struct Entry {
+    uint64_t hash;
+    uint32_t user;
+    bool operator<(const Entry& o) const { return hash < o.hash || (hash == o.hash && user < o.user); }
+  };
+  std::vector<Entry> entries;
+};
+
 struct TenantView::Rep {
-  FactArena arena;  // owns every record, list and string below
+  FactArena arena;  // owns every record, list, string and encoded byte string below
   std::string id;
   int64_t as_of = 0;
   const Record* tenant = nullptr;
-  std::vector<const Record*> users, admins;
-  std::unordered_map<std::string_view, const Record*> user_by_id, group_by_id, org_by_id;
-  std::unordered_map<std::string_view, const Record*> user_by_login;  // normalised keys
-  std::unordered_map<std::string_view, std::vector<const Record*>> users_by_name;
+  std::vector<const Record*> users, admins;   // users in snapshot order
+  std::vector<std::string_view> related;      // per user: encoded related records
+  HashIndex user_by_id, user_by_login, users_by_name;
+  std::unordered_map<std::string_view, const Record*> group_by_id, org_by_id;
   std::unordered_map<std::string_view, std::vector<const Record*>> employers_by_org;
+
+  // The index of a user of this view, or -1.
+  int64_t IndexOf(const Record& user) const;
 };
 
+class TenantViewBuilder {
+ public:
+  // `head`: the snapshot without its collections ("schema", "as_of", "tenant").
+  explicit TenantViewBuilder(const nlohmann::json& head);
+  ~TenantViewBuilder();
+
+  // Records in this order: every group, every organisation, every user, then
+  // the related records (programmes, ilr_episodes, documents, emails, sign_ins)
+  // in any order. Records of a collection arrive in snapshot order.
+  void AddGroup(const nlohmann::json& group);
+  void AddOrganisation(const nlohmann::json& organisation);
+  void AddUser(const nlohmann::json& user);
+  // `collection` is one of the five related collections; a record whose owner
+  // is not a user is dropped (validation rejects such snapshots).
+  void AddRelated(std::string_view collection, const nlohmann::json& record);
+
+  std::shared_ptr<const TenantView> Finish();
+
+ private:
+  struct Pending;
+  void FinishGroups();
+  std::string_view Intern(std::string_view s);
+
+  std::unique_ptr<TenantView::Rep> rep_;
+  std::unique_ptr<Pending> pending_;
+};
+
+// Builds the view of a whole (validated) snapshot document.
 std::shared_ptr<const TenantView> BuildTenantView(const nlohmann::json& snapshot);
 
 }  // namespace whyd
