@@ -161,13 +161,6 @@ std::string_view JsonTypeName(const json& v) {
   }
 }
 
-std::string Quote(std::string_view s) {
-  std::string out = "'";
-  out.append(s.substr(0, 80));
-  if (s.size() > 80) out += "...";
-  out += "'";
-  return out;
-}
 
 // Checks one present, non-null value against its spec.
 void CheckValue(const FieldSpec& spec, const json& v, const std::string& path, ErrorList* errors) {
@@ -266,6 +259,14 @@ const std::string* StringAt(const json& obj, std::string_view key) {
 
 }  // namespace
 
+std::string Quote(std::string_view s) {
+  std::string out = "'";
+  out.append(s.substr(0, 80));
+  if (s.size() > 80) out += "...";
+  out += "'";
+  return out;
+}
+
 const std::vector<CollectionSpec>& SnapshotCollections() {
   static const std::vector<CollectionSpec>* c = BuildCollections();
   return *c;
@@ -312,7 +313,8 @@ std::string NormaliseKey(std::string_view text) {
   return out;
 }
 
-void ValidateSnapshot(const json& doc, const PathNames* names, ErrorList* errors) {
+void ValidateSnapshot(const json& doc, const PathNames* names, ErrorList* errors,
+                      const StoredRecords* stored) {
   PathNames default_names;
   if (names == nullptr) names = &default_names;
   if (!doc.is_object()) {
@@ -393,7 +395,9 @@ void ValidateSnapshot(const json& doc, const PathNames* names, ErrorList* errors
         auto check = [&](const json& v, const auto& path) {
           if (!v.is_string()) return;  // reported in pass 1
           const auto& id = v.get_ref<const std::string&>();
-          if (!targets.count(id)) errors->Add(path(), "no " + std::string(noun) + " with id " + Quote(id));
+          if (!targets.count(id) && !(stored != nullptr && stored->Has(spec.ref, id))) {
+            errors->Add(path(), "no " + std::string(noun) + " with id " + Quote(id));
+          }
         };
         auto path = [&] { return prefix_of() + "/" + std::string(spec.key); };
         if (f->is_array()) {
@@ -419,10 +423,16 @@ void ValidateSnapshot(const json& doc, const PathNames* names, ErrorList* errors
         std::string norm = NormaliseKey(*value);
         if (norm.empty()) continue;
         auto [pos, inserted] = logins.emplace(norm, i);
+        std::string holder;
         if (!inserted && pos->second != i) {
+          holder = names->Of("users", pos->second);
+        } else if (inserted && stored != nullptr) {
+          holder = stored->LoginHolder(norm);
+        }
+        if (!holder.empty()) {
           errors->Add(prefix_of() + "/" + std::string(key),
-                      Quote(*value) + " is already the email or username of " +
-                          names->Of("users", pos->second) + " (addresses are unique ignoring case and spaces)");
+                      Quote(*value) + " is already the email or username of " + holder +
+                          " (addresses are unique ignoring case and spaces)");
         }
       }
     }

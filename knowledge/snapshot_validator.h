@@ -75,7 +75,29 @@ struct PathNames {
   std::string Of(std::string_view collection, size_t index) const;
 };
 
-void ValidateSnapshot(const nlohmann::json& doc, const PathNames* names, ErrorList* errors);
+// The stored records an upsert request is checked against: everything of the
+// tenant that is not in the document being validated. It lets a request be
+// validated as part of the whole state without building the whole state.
+class StoredRecords {
+ public:
+  virtual ~StoredRecords() = default;
+  // A record of `collection` with this id is stored and stays (not deleted,
+  // and not one the document replaces).
+  virtual bool Has(std::string_view collection, std::string_view id) const = 0;
+  // The path ("/users/u-7") of the stored user that stays and whose email or
+  // username normalises to `key`; empty when there is none.
+  virtual std::string LoginHolder(std::string_view key) const = 0;
+};
+
+// Checks a snapshot document: shapes, enums, required fields, unique ids,
+// references, learner-only fields, unique logins, cycles in the group forest.
+// With `stored`, the document holds only some records of a tenant (an upsert)
+// and references and logins are also checked against the stored rest.
+void ValidateSnapshot(const nlohmann::json& doc, const PathNames* names, ErrorList* errors,
+                      const StoredRecords* stored = nullptr);
+
+// 'value' as error messages quote it (at most 80 characters).
+std::string Quote(std::string_view s);
 
 // Lower case (ASCII) with surrounding spaces removed: how names and emails compare.
 std::string NormaliseKey(std::string_view text);

@@ -8,10 +8,11 @@
 // (learner_id, case_owner_id...) are checked by the validator before any row is
 // written, so the only SQLite foreign keys are to `tenants` (ON DELETE CASCADE):
 // per-row reference checks tripled the cost of a 100,000-learner import.
-// SQLite is only ever queried by tenant (load, replace), which the primary keys
-// (tenant, seq) serve; lookups of users by id, email or name are served by the
-// in-memory hash indexes of TenantView, so secondary SQL indexes would only
-// slow imports down. The key columns are kept for inspection with sqlite3.
+// SQLite is queried by tenant (load, replace), which the primary keys
+// (tenant, seq) serve, and by record id and owner when an upsert changes a few
+// records (store_records.cc), which the (tenant, id) and (tenant, owner)
+// indexes serve. Lookups for questions never reach SQLite: they are served by
+// the in-memory indexes of TenantView.
 #include "knowledge/store.h"
 
 #include <malloc.h>
@@ -26,6 +27,7 @@
 #include <nlohmann/json.hpp>
 
 #include "knowledge/snapshot_validator.h"
+#include "knowledge/store_impl.h"
 #include "knowledge/store_tenant.h"
 
 namespace whyd {
@@ -33,34 +35,12 @@ namespace {
 
 using json = nlohmann::json;
 
-// A column filled from a record: the JSON key it comes from; `normalise`
-// stores the case- and space-insensitive form used for lookups.
-struct Column {
-  const char* name;
-  const char* key;
-  bool normalise = false;
-};
-
-struct Table {
-  const char* name;  // = the collection name
-  std::vector<Column> columns;
-};
-
-const std::vector<Table>& Tables() {
-  static const std::vector<Table> tables = {
-      {"groups", {{"id", "id"}, {"parent", "parent"}}},
-      {"organisations", {{"id", "id"}}},
-      {"users", {{"id", "id"}, {"type", "type"}, {"email_key", "email", true},
-                 {"username_key", "username", true}, {"organisation_id", "organisation_id"}}},
-      {"programmes", {{"id", "id"}, {"learner_id", "learner_id"}}},
-      {"ilr_episodes", {{"id", "id"}, {"learner_id", "learner_id"}}},
-      {"documents", {{"id", "id"}, {"learner_id", "learner_id"}}},
-      {"emails", {{"id", "id"}, {"user_id", "user_id"}}},
-      {"sign_ins", {{"user_id", "user_id"}}},
-  };
-  return tables;
-}
-
+// Layout 2. Related records are clustered by their user (WITHOUT ROWID,
+// primary key (tenant, owner, seq)), which is how they are read: all of them
+// on open, one user's when an upsert touches that user. Records with ids have
+// a (tenant, id) index for upserts and deletes by id. seq is unique per tenant
+// and table and keeps snapshot order.
+constexpr int kLayoutVersion = 2;
 constexpr const char* kSchemaSql = R"sql(
 CREATE TABLE IF NOT EXISTS tenants(
   tenant TEXT PRIMARY KEY,
@@ -79,80 +59,32 @@ CREATE TABLE IF NOT EXISTS users(
   seq INTEGER NOT NULL, id TEXT NOT NULL, type TEXT NOT NULL,
   email_key TEXT, username_key TEXT, organisation_id TEXT, record TEXT NOT NULL,
   PRIMARY KEY(tenant, seq));
+CREATE INDEX IF NOT EXISTS users_by_id ON users(tenant, id);
 CREATE TABLE IF NOT EXISTS programmes(
   tenant TEXT NOT NULL REFERENCES tenants(tenant) ON DELETE CASCADE,
   seq INTEGER NOT NULL, id TEXT NOT NULL, learner_id TEXT NOT NULL, record TEXT NOT NULL,
-  PRIMARY KEY(tenant, seq));
+  PRIMARY KEY(tenant, learner_id, seq)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS programmes_by_id ON programmes(tenant, id);
 CREATE TABLE IF NOT EXISTS ilr_episodes(
   tenant TEXT NOT NULL REFERENCES tenants(tenant) ON DELETE CASCADE,
   seq INTEGER NOT NULL, id TEXT NOT NULL, learner_id TEXT NOT NULL, record TEXT NOT NULL,
-  PRIMARY KEY(tenant, seq));
+  PRIMARY KEY(tenant, learner_id, seq)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS ilr_episodes_by_id ON ilr_episodes(tenant, id);
 CREATE TABLE IF NOT EXISTS documents(
   tenant TEXT NOT NULL REFERENCES tenants(tenant) ON DELETE CASCADE,
   seq INTEGER NOT NULL, id TEXT NOT NULL, learner_id TEXT NOT NULL, record TEXT NOT NULL,
-  PRIMARY KEY(tenant, seq));
+  PRIMARY KEY(tenant, learner_id, seq)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS documents_by_id ON documents(tenant, id);
 CREATE TABLE IF NOT EXISTS emails(
   tenant TEXT NOT NULL REFERENCES tenants(tenant) ON DELETE CASCADE,
   seq INTEGER NOT NULL, id TEXT NOT NULL, user_id TEXT NOT NULL, record TEXT NOT NULL,
-  PRIMARY KEY(tenant, seq));
+  PRIMARY KEY(tenant, user_id, seq)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS emails_by_id ON emails(tenant, id);
 CREATE TABLE IF NOT EXISTS sign_ins(
   tenant TEXT NOT NULL REFERENCES tenants(tenant) ON DELETE CASCADE,
   seq INTEGER NOT NULL, user_id TEXT NOT NULL, record TEXT NOT NULL,
-  PRIMARY KEY(tenant, seq));
+  PRIMARY KEY(tenant, user_id, seq)) WITHOUT ROWID;
 )sql";
-
-// Thin RAII over a prepared statement owned by the connection's cache.
-class Statement {
- public:
-  explicit Statement(sqlite3_stmt* stmt) : stmt_(stmt) {}
-  ~Statement() {
-    if (stmt_ != nullptr) {
-      sqlite3_reset(stmt_);
-      sqlite3_clear_bindings(stmt_);
-    }
-  }
-  sqlite3_stmt* get() const { return stmt_; }
-  void Text(int index, std::string_view text) {
-    sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
-  }
-  void Null(int index) { sqlite3_bind_null(stmt_, index); }
-  void Int(int index, int64_t v) { sqlite3_bind_int64(stmt_, index, v); }
-
- private:
-  sqlite3_stmt* stmt_;
-};
-
-std::string_view ColumnText(sqlite3_stmt* stmt, int col) {
-  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, col));
-  return p == nullptr ? std::string_view() : std::string_view(p, sqlite3_column_bytes(stmt, col));
-}
-
-// Turns a parse error of nlohmann::json into one FieldError.
-FieldError ParseErrorOf(const json::exception& e) {
-  std::string what = e.what();
-  // "[json.exception.parse_error.101] parse error at line 1, column 5: ..." -> drop the tag.
-  if (auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
-  return {"", "invalid JSON: " + what};
-}
-
-ImportResult Failure(Status status, std::vector<FieldError> errors = {}, bool truncated = false) {
-  ImportResult r;
-  r.status = std::move(status);
-  r.errors = std::move(errors);
-  r.errors_truncated = truncated;
-  return r;
-}
-
-ImportResult InvalidInput(ErrorList& errors) {
-  std::string summary = std::to_string(errors.errors().size()) +
-                        (errors.truncated() ? "+" : "") + " problem(s); nothing was applied";
-  if (!errors.errors().empty()) {
-    const FieldError& first = errors.errors().front();
-    summary = (first.path.empty() ? std::string() : first.path + ": ") + first.reason +
-              (errors.errors().size() > 1 ? " (and more: " + summary + ")" : "; nothing was applied");
-  }
-  return Failure(InvalidArgumentError(summary), std::move(errors.errors()), errors.truncated());
-}
 
 ImportCounts CountSnapshot(const json& doc) {
   ImportCounts c;
@@ -171,34 +103,11 @@ ImportCounts CountSnapshot(const json& doc) {
   return c;
 }
 
-// "/users/u-7" (built by appending: GCC 12 misreports `"/" + string` chains).
-std::string Pointer(std::string_view collection, std::string_view key) {
-  std::string out;
-  out.reserve(collection.size() + key.size() + 2);
-  out.push_back('/');
-  out.append(collection);
-  out.push_back('/');
-  out.append(key);
-  return out;
-}
-
-int64_t* CountOf(ImportCounts& c, std::string_view collection) {
-  if (collection == "groups") return &c.groups;
-  if (collection == "organisations") return &c.organisations;
-  if (collection == "users") return &c.users;
-  if (collection == "programmes") return &c.programmes;
-  if (collection == "ilr_episodes") return &c.ilr_episodes;
-  if (collection == "documents") return &c.documents;
-  if (collection == "emails") return &c.emails;
-  return &c.sign_ins;
-}
-
 // The text of every element of the snapshot's collection arrays, sliced from the
 // document as sent, so the stored raw record is the client's own bytes and the
 // import need not serialise 600,000 records again. Runs only on text that
 // nlohmann::json has already parsed, so the syntax is known to be valid; keys
 // written with escapes are not recognised (their records fall back to dump()).
-using RawRecords = std::unordered_map<std::string, std::vector<std::string_view>>;
 
 class RawScanner {
  public:
@@ -296,269 +205,320 @@ class RawScanner {
 
 }  // namespace
 
-struct Store::Impl {
-  sqlite3* db = nullptr;
-  // Guards db and statements: one writer at a time. The connection is opened
-  // NOMUTEX because this mutex already serialises every use of it.
-  std::mutex write_mu;
-  std::unordered_map<std::string, sqlite3_stmt*> statements;
+const std::vector<Table>& Tables() {
+  static const std::vector<Table> tables = {
+      {"groups", {{"id", "id"}, {"parent", "parent"}}, ""},
+      {"organisations", {{"id", "id"}}, ""},
+      {"users", {{"id", "id"}, {"type", "type"}, {"email_key", "email", true},
+                 {"username_key", "username", true}, {"organisation_id", "organisation_id"}}, ""},
+      {"programmes", {{"id", "id"}, {"learner_id", "learner_id"}}, "learner_id"},
+      {"ilr_episodes", {{"id", "id"}, {"learner_id", "learner_id"}}, "learner_id"},
+      {"documents", {{"id", "id"}, {"learner_id", "learner_id"}}, "learner_id"},
+      {"emails", {{"id", "id"}, {"user_id", "user_id"}}, "user_id"},
+      {"sign_ins", {{"user_id", "user_id"}}, "user_id"},
+  };
+  return tables;
+}
 
-  mutable std::mutex views_mu;  // guards views
-  std::map<std::string, std::shared_ptr<const TenantView>, std::less<>> views;
+std::string_view ColumnText(sqlite3_stmt* stmt, int col) {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, col));
+  return p == nullptr ? std::string_view() : std::string_view(p, sqlite3_column_bytes(stmt, col));
+}
 
-  ~Impl() {
-    for (auto& [sql, stmt] : statements) sqlite3_finalize(stmt);
-    if (db != nullptr) sqlite3_close(db);
+// Turns a parse error of nlohmann::json into one FieldError.
+FieldError ParseErrorOf(const json::exception& e) {
+  std::string what = e.what();
+  // "[json.exception.parse_error.101] parse error at line 1, column 5: ..." -> drop the tag.
+  if (auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
+  return {"", "invalid JSON: " + what};
+}
+
+ImportResult Failure(Status status, std::vector<FieldError> errors, bool truncated) {
+  ImportResult r;
+  r.status = std::move(status);
+  r.errors = std::move(errors);
+  r.errors_truncated = truncated;
+  return r;
+}
+
+ImportResult InvalidInput(ErrorList& errors) {
+  std::string summary = std::to_string(errors.errors().size()) +
+                        (errors.truncated() ? "+" : "") + " problem(s); nothing was applied";
+  if (!errors.errors().empty()) {
+    const FieldError& first = errors.errors().front();
+    summary = (first.path.empty() ? std::string() : first.path + ": ") + first.reason +
+              (errors.errors().size() > 1 ? " (and more: " + summary + ")" : "; nothing was applied");
   }
+  return Failure(InvalidArgumentError(summary), std::move(errors.errors()), errors.truncated());
+}
 
-  Status Error(std::string_view what) const {
-    return InternalError(std::string(what) + ": " + sqlite3_errmsg(db));
+// "/users/u-7" (built by appending: GCC 12 misreports `"/" + string` chains).
+std::string Pointer(std::string_view collection, std::string_view key) {
+  std::string out;
+  out.reserve(collection.size() + key.size() + 2);
+  out.push_back('/');
+  out.append(collection);
+  out.push_back('/');
+  out.append(key);
+  return out;
+}
+
+int64_t* CountOf(ImportCounts& c, std::string_view collection) {
+  if (collection == "groups") return &c.groups;
+  if (collection == "organisations") return &c.organisations;
+  if (collection == "users") return &c.users;
+  if (collection == "programmes") return &c.programmes;
+  if (collection == "ilr_episodes") return &c.ilr_episodes;
+  if (collection == "documents") return &c.documents;
+  if (collection == "emails") return &c.emails;
+  return &c.sign_ins;
+}
+
+Store::Impl::~Impl() {
+  for (auto& [sql, stmt] : statements) sqlite3_finalize(stmt);
+  if (db != nullptr) sqlite3_close(db);
+}
+
+Status Store::Impl::Error(std::string_view what) const {
+  return InternalError(std::string(what) + ": " + sqlite3_errmsg(db));
+}
+
+Status Store::Impl::Exec(const char* sql) {
+  char* message = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+    std::string m = message ? message : "unknown error";
+    sqlite3_free(message);
+    return InternalError(std::string("sqlite: ") + m);
   }
+  return OkStatus();
+}
 
-  Status Exec(const char* sql) {
-    char* message = nullptr;
-    if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-      std::string m = message ? message : "unknown error";
-      sqlite3_free(message);
-      return InternalError(std::string("sqlite: ") + m);
-    }
-    return OkStatus();
+StatusOr<sqlite3_stmt*> Store::Impl::Prepare(const std::string& sql) {
+  auto it = statements.find(sql);
+  if (it != statements.end()) return it->second;
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v3(db, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+    return Error("prepare " + sql);
   }
+  statements.emplace(sql, stmt);
+  return stmt;
+}
 
-  // A cached prepared statement (caller holds write_mu).
-  StatusOr<sqlite3_stmt*> Prepare(const std::string& sql) {
-    auto it = statements.find(sql);
-    if (it != statements.end()) return it->second;
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v3(db, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
-      return Error("prepare " + sql);
-    }
-    statements.emplace(sql, stmt);
-    return stmt;
-  }
-
-  // Rebuilds the snapshot document of one tenant from its rows.
-  StatusOr<json> ReadTenant(std::string_view tenant) {
-    auto head = Prepare("SELECT record FROM tenants WHERE tenant = ?1");
-    if (!head.ok()) return head.status();
-    json doc;
+StatusOr<std::shared_ptr<const TenantView>> Store::Impl::LoadView(std::string_view tenant) {
+  auto head = Prepare("SELECT record FROM tenants WHERE tenant = ?1");
+  if (!head.ok()) return head.status();
+  std::unique_ptr<TenantViewBuilder> builder;
+  const char* table = "tenants";
+  try {
     {
       Statement s(*head);
       s.Text(1, tenant);
       int rc = sqlite3_step(s.get());
       if (rc == SQLITE_DONE) return NotFoundError("no snapshot of tenant '" + std::string(tenant) + "' was imported");
       if (rc != SQLITE_ROW) return Error("read tenant");
-      doc = json::parse(ColumnText(s.get(), 0), nullptr, false);
-      if (doc.is_discarded()) return InternalError("stored tenant record is not JSON");
+      builder = std::make_unique<TenantViewBuilder>(json::parse(ColumnText(s.get(), 0)));
     }
     for (const Table& t : Tables()) {
-      auto rows = Prepare(std::string("SELECT record FROM ") + t.name + " WHERE tenant = ?1 ORDER BY seq");
+      table = t.name;
+      // Related records in their user's order (all the builder needs), which
+      // is their primary key's order.
+      const std::string order = *t.owner ? std::string(t.owner) + ", seq" : "seq";
+      auto rows = Prepare(std::string("SELECT record FROM ") + t.name + " WHERE tenant = ?1 ORDER BY " + order);
       if (!rows.ok()) return rows.status();
       Statement s(*rows);
       s.Text(1, tenant);
-      json& list = doc[t.name] = json::array();
+      const std::string_view name = t.name;
       int rc;
       while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
-        json rec = json::parse(ColumnText(s.get(), 0), nullptr, false);
-        if (rec.is_discarded()) return InternalError(std::string("stored ") + t.name + " record is not JSON");
-        list.push_back(std::move(rec));
+        json record = json::parse(ColumnText(s.get(), 0));
+        if (name == "groups") {
+          builder->AddGroup(record);
+        } else if (name == "organisations") {
+          builder->AddOrganisation(record);
+        } else if (name == "users") {
+          builder->AddUser(record);
+        } else {
+          builder->AddRelated(name, record);
+        }
       }
       if (rc != SQLITE_DONE) return Error("read rows");
     }
-    return doc;
+  } catch (const json::exception& e) {
+    return InternalError("stored state of tenant '" + std::string(tenant) + "' is invalid (table " +
+                         table + "): " + e.what());
   }
+  return builder->Finish();
+}
 
-  // Builds the view of one tenant straight from its rows, a record at a time,
-  // so that opening a store never holds a tenant's whole document. The rows
-  // were validated before they were committed; a row that is not what the
-  // builder expects (a file edited by hand, say) fails the open with its table.
-  StatusOr<std::shared_ptr<const TenantView>> LoadView(std::string_view tenant) {
-    auto head = Prepare("SELECT record FROM tenants WHERE tenant = ?1");
-    if (!head.ok()) return head.status();
-    std::unique_ptr<TenantViewBuilder> builder;
-    const char* table = "tenants";
-    try {
-      {
-        Statement s(*head);
-        s.Text(1, tenant);
-        int rc = sqlite3_step(s.get());
-        if (rc == SQLITE_DONE) return NotFoundError("no snapshot of tenant '" + std::string(tenant) + "' was imported");
-        if (rc != SQLITE_ROW) return Error("read tenant");
-        builder = std::make_unique<TenantViewBuilder>(json::parse(ColumnText(s.get(), 0)));
-      }
-      for (const Table& t : Tables()) {
-        table = t.name;
-        auto rows = Prepare(std::string("SELECT record FROM ") + t.name + " WHERE tenant = ?1 ORDER BY seq");
-        if (!rows.ok()) return rows.status();
-        Statement s(*rows);
-        s.Text(1, tenant);
-        const std::string_view name = t.name;
-        int rc;
-        while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
-          json record = json::parse(ColumnText(s.get(), 0));
-          if (name == "groups") {
-            builder->AddGroup(record);
-          } else if (name == "organisations") {
-            builder->AddOrganisation(record);
-          } else if (name == "users") {
-            builder->AddUser(record);
-          } else {
-            builder->AddRelated(name, record);
-          }
-        }
-        if (rc != SQLITE_DONE) return Error("read rows");
-      }
-    } catch (const json::exception& e) {
-      return InternalError("stored state of tenant '" + std::string(tenant) + "' is invalid (table " +
-                           table + "): " + e.what());
-    }
-    return builder->Finish();
+Status Store::Impl::WriteRows(const json& doc, const RawRecords* raw, const ImportOptions& options) {
+  const json* id = nullptr;
+  if (auto t = doc.find("tenant"); t != doc.end() && t->is_object()) {
+    if (auto i = t->find("id"); i != t->end() && i->is_string()) id = &*i;
   }
-
-  // Replaces the tenant's rows with `doc`, inside the caller's transaction.
-  // The document may still be invalid (it is validated concurrently): shapes
-  // are not trusted here, and any failure just aborts the transaction.
-  Status WriteRows(const json& doc, const RawRecords* raw, const ImportOptions& options) {
-    const json* id = nullptr;
-    if (auto t = doc.find("tenant"); t != doc.end() && t->is_object()) {
-      if (auto i = t->find("id"); i != t->end() && i->is_string()) id = &*i;
+  if (id == nullptr) return InvalidArgumentError("no tenant id");
+  const std::string& tenant = id->get_ref<const std::string&>();
+  for (auto it = next_seq.begin(); it != next_seq.end();) {  // the rows are replaced
+    it = it->first.first == tenant ? next_seq.erase(it) : std::next(it);
+  }
+  {
+    auto del = Prepare("DELETE FROM tenants WHERE tenant = ?1");
+    if (!del.ok()) return del.status();
+    Statement s(*del);
+    s.Text(1, tenant);
+    if (sqlite3_step(s.get()) != SQLITE_DONE) return Error("delete tenant");
+  }
+  {
+    json head = json::object();
+    for (auto it = doc.begin(); it != doc.end(); ++it) {
+      if (FindCollection(it.key()) == nullptr) head[it.key()] = it.value();
     }
-    if (id == nullptr) return InvalidArgumentError("no tenant id");
-    const std::string& tenant = id->get_ref<const std::string&>();
-    {
-      auto del = Prepare("DELETE FROM tenants WHERE tenant = ?1");
-      if (!del.ok()) return del.status();
-      Statement s(*del);
-      s.Text(1, tenant);
-      if (sqlite3_step(s.get()) != SQLITE_DONE) return Error("delete tenant");
+    auto ins = Prepare("INSERT INTO tenants(tenant, record) VALUES(?1, ?2)");
+    if (!ins.ok()) return ins.status();
+    Statement s(*ins);
+    s.Text(1, tenant);
+    s.Text(2, head.dump());
+    if (sqlite3_step(s.get()) != SQLITE_DONE) return Error("insert tenant");
+  }
+  const size_t total = static_cast<size_t>(CountSnapshot(doc).total());
+  size_t written = 0;
+  for (const Table& t : Tables()) {
+    auto list = doc.find(t.name);
+    if (list == doc.end() || !list->is_array()) continue;
+    std::string sql = std::string("INSERT INTO ") + t.name + "(tenant, seq";
+    std::string params = "?1, ?2";
+    int n = 3;
+    for (const Column& c : t.columns) {
+      sql += std::string(", ") + c.name;
+      params += ", ?" + std::to_string(n++);
     }
-    {
-      json head = json::object();
-      for (auto it = doc.begin(); it != doc.end(); ++it) {
-        if (FindCollection(it.key()) == nullptr) head[it.key()] = it.value();
-      }
-      auto ins = Prepare("INSERT INTO tenants(tenant, record) VALUES(?1, ?2)");
-      if (!ins.ok()) return ins.status();
+    sql += ", record) VALUES(" + params + ", ?" + std::to_string(n) + ")";
+    auto ins = Prepare(sql);
+    if (!ins.ok()) return ins.status();
+    const std::vector<std::string_view>* raw_items = nullptr;
+    if (raw != nullptr) {
+      auto r = raw->find(t.name);
+      if (r != raw->end() && r->second.size() == list->size()) raw_items = &r->second;
+    }
+    int64_t seq = 0;
+    for (const json& rec : *list) {
       Statement s(*ins);
       s.Text(1, tenant);
-      s.Text(2, head.dump());
-      if (sqlite3_step(s.get()) != SQLITE_DONE) return Error("insert tenant");
-    }
-    const size_t total = static_cast<size_t>(CountSnapshot(doc).total());
-    size_t written = 0;
-    for (const Table& t : Tables()) {
-      auto list = doc.find(t.name);
-      if (list == doc.end() || !list->is_array()) continue;
-      std::string sql = std::string("INSERT INTO ") + t.name + "(tenant, seq";
-      std::string params = "?1, ?2";
-      int n = 3;
+      s.Int(2, seq++);
+      int col = 3;
       for (const Column& c : t.columns) {
-        sql += std::string(", ") + c.name;
-        params += ", ?" + std::to_string(n++);
-      }
-      sql += ", record) VALUES(" + params + ", ?" + std::to_string(n) + ")";
-      auto ins = Prepare(sql);
-      if (!ins.ok()) return ins.status();
-      const std::vector<std::string_view>* raw_items = nullptr;
-      if (raw != nullptr) {
-        auto r = raw->find(t.name);
-        if (r != raw->end() && r->second.size() == list->size()) raw_items = &r->second;
-      }
-      int64_t seq = 0;
-      for (const json& rec : *list) {
-        Statement s(*ins);
-        s.Text(1, tenant);
-        s.Int(2, seq++);
-        int col = 3;
-        for (const Column& c : t.columns) {
-          auto v = rec.find(c.key);
-          if (v == rec.end() || !v->is_string()) {
-            s.Null(col++);
-          } else if (c.normalise) {
-            s.Text(col++, NormaliseKey(v->get_ref<const std::string&>()));
-          } else {
-            s.Text(col++, v->get_ref<const std::string&>());
-          }
-        }
-        if (raw_items != nullptr) {
-          s.Text(col, (*raw_items)[static_cast<size_t>(seq - 1)]);
+        auto v = rec.find(c.key);
+        if (v == rec.end() || !v->is_string()) {
+          s.Null(col++);
+        } else if (c.normalise) {
+          s.Text(col++, NormaliseKey(v->get_ref<const std::string&>()));
         } else {
-          s.Text(col, rec.dump());
+          s.Text(col++, v->get_ref<const std::string&>());
         }
-        if (sqlite3_step(s.get()) != SQLITE_DONE) return Error(std::string("insert into ") + t.name);
-        ++written;
-        if (options.fail_after_rows != 0 && written >= options.fail_after_rows) {
-          return InternalError("import aborted after " + std::to_string(written) + " rows (test hook)");
-        }
-        if (options.progress && written % 20000 == 0) options.progress(written, total);
       }
+      if (raw_items != nullptr) {
+        s.Text(col, (*raw_items)[static_cast<size_t>(seq - 1)]);
+      } else {
+        s.Text(col, rec.dump());
+      }
+      if (sqlite3_step(s.get()) != SQLITE_DONE) return Error(std::string("insert into ") + t.name);
+      ++written;
+      if (options.fail_after_rows != 0 && written >= options.fail_after_rows) {
+        return InternalError("import aborted after " + std::to_string(written) + " rows (test hook)");
+      }
+      if (options.progress && written % 20000 == 0) options.progress(written, total);
     }
-    if (options.progress) options.progress(written, total);
-    return OkStatus();
   }
+  if (options.progress) options.progress(written, total);
+  return OkStatus();
+}
 
-  // Validates `doc` and, at the same time, writes it in an open transaction:
-  // the transaction commits only if the document is valid (else it rolls back,
-  // and nothing was applied). The new view is built once validation passed,
-  // while rows are still being written, and published after the commit.
-  // Caller holds write_mu.
-  ImportResult ValidateWriteAndPublish(json& doc, const RawRecords* raw, const PathNames* names,
-                                       const std::string& expected_tenant,
-                                       const ImportOptions& options, ImportResult result) {
-    ErrorList errors;
-    std::shared_ptr<const TenantView> view;
-    const json& shared_doc = doc;  // both threads only read it
-    std::thread checker([&] {
-      ValidateSnapshot(shared_doc, names, &errors);
-      if (errors.empty() && !expected_tenant.empty()) {
-        const std::string& id = shared_doc.at("tenant").at("id").get_ref<const std::string&>();
-        if (id != expected_tenant) {
-          errors.Add("/tenant/id", "the snapshot is of tenant '" + id + "', not '" + expected_tenant + "'");
-        }
+ImportResult Store::Impl::ValidateWriteAndPublish(json& doc, const RawRecords* raw, const PathNames* names,
+                                     const std::string& expected_tenant,
+                                     const ImportOptions& options, ImportResult result) {
+  ErrorList errors;
+  std::shared_ptr<const TenantView> view;
+  const json& shared_doc = doc;  // both threads only read it
+  std::thread checker([&] {
+    ValidateSnapshot(shared_doc, names, &errors);
+    if (errors.empty() && !expected_tenant.empty()) {
+      const std::string& id = shared_doc.at("tenant").at("id").get_ref<const std::string&>();
+      if (id != expected_tenant) {
+        errors.Add("/tenant/id", "the snapshot is of tenant '" + id + "', not '" + expected_tenant + "'");
       }
-      if (errors.empty()) view = BuildTenantView(shared_doc);
-    });
-    Status written = Exec("BEGIN IMMEDIATE");
-    if (written.ok()) {
-      written = WriteRows(shared_doc, raw, options);
     }
-    checker.join();
-    if (!errors.empty() || !written.ok()) {
-      (void)Exec("ROLLBACK");
-      if (!errors.empty()) return InvalidInput(errors);
-      result.status = written;
-      return result;
-    }
-    // Freeing a large document takes as long as the commit's WAL write: do both at once.
-    std::thread freer([dead = std::move(doc)]() mutable { dead = json(); });
-    result.status = Exec("COMMIT");
-    freer.join();
-    if (!result.ok()) {
-      (void)Exec("ROLLBACK");
-      return result;
-    }
-    result.tenant_id = std::string(view->id());
-    Publish(std::move(view));
+    if (errors.empty()) view = BuildTenantView(shared_doc);
+  });
+  Status written = Exec("BEGIN IMMEDIATE");
+  if (written.ok()) {
+    written = WriteRows(shared_doc, raw, options);
+  }
+  checker.join();
+  if (!errors.empty() || !written.ok()) {
+    (void)Exec("ROLLBACK");
+    if (!errors.empty()) return InvalidInput(errors);
+    result.status = written;
     return result;
   }
-
-  void Publish(std::shared_ptr<const TenantView> view) {
-    std::string id(view->id());
-    {
-      std::lock_guard<std::mutex> lock(views_mu);
-      views[id] = std::move(view);
-    }
-    ReleaseMemory();
+  // Freeing a large document takes as long as the commit's WAL write: do both at once.
+  std::thread freer([dead = std::move(doc)]() mutable { dead = json(); });
+  result.status = Exec("COMMIT");
+  freer.join();
+  if (!result.ok()) {
+    (void)Exec("ROLLBACK");
+    return result;
   }
+  result.tenant_id = std::string(view->id());
+  Publish(std::move(view));
+  return result;
+}
 
-  // Serving reads only the views, never SQLite: after a load or a write, give
-  // back SQLite's page cache and the memory the parser and an old view used, so
-  // that a process's size is its views'. Caller holds write_mu (or is Open).
-  void ReleaseMemory() {
-    sqlite3_db_release_memory(db);
-    malloc_trim(0);
+Status Store::Impl::CheckLayout(const std::string& path) {
+  int version = -1, tables = 0;
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT (SELECT user_version FROM pragma_user_version), "
+                             "(SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'tenants')",
+                         -1, &stmt, nullptr) != SQLITE_OK) {
+    return Error("read the store's layout");
   }
-};
+  if (sqlite3_step(stmt) == SQLITE_ROW) {
+    version = sqlite3_column_int(stmt, 0);
+    tables = sqlite3_column_int(stmt, 1);
+  }
+  sqlite3_finalize(stmt);
+  if (tables == 0 || version == kLayoutVersion) return OkStatus();  // new, or current
+  return FailedPreconditionError("store '" + path + "' has table layout " + std::to_string(version) +
+                                 ", this whyd reads layout " + std::to_string(kLayoutVersion) +
+                                 ": import the snapshots again into a new file (whyd import --db NEW SNAPSHOT.json)");
+}
+
+StatusOr<int64_t> Store::Impl::NextSeq(const std::string& tenant, const std::string& table) {
+  auto key = std::make_pair(tenant, table);
+  auto it = next_seq.find(key);
+  if (it == next_seq.end()) {
+    auto stmt = Prepare("SELECT COALESCE(MAX(seq), -1) + 1 FROM " + table + " WHERE tenant = ?1");
+    if (!stmt.ok()) return stmt.status();
+    Statement s(*stmt);
+    s.Text(1, tenant);
+    if (sqlite3_step(s.get()) != SQLITE_ROW) return Error("next seq of " + table);
+    it = next_seq.emplace(key, sqlite3_column_int64(s.get(), 0)).first;
+  }
+  return it->second++;
+}
+
+void Store::Impl::Publish(std::shared_ptr<const TenantView> view) {
+  std::string id(view->id());
+  {
+    std::lock_guard<std::mutex> lock(views_mu);
+    views[id] = std::move(view);
+  }
+  ReleaseMemory();
+}
+
+void Store::Impl::ReleaseMemory() {
+  sqlite3_db_release_memory(db);
+  malloc_trim(0);
+}
+
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::~Store() = default;
@@ -577,7 +537,9 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   WHYD_RETURN_IF_ERROR(impl->Exec("PRAGMA foreign_keys = ON"));
   // Bulk imports touch every index page; a larger page cache keeps them in memory.
   WHYD_RETURN_IF_ERROR(impl->Exec("PRAGMA cache_size = -65536"));
+  WHYD_RETURN_IF_ERROR(impl->CheckLayout(path));
   WHYD_RETURN_IF_ERROR(impl->Exec(kSchemaSql));
+  WHYD_RETURN_IF_ERROR(impl->Exec(("PRAGMA user_version = " + std::to_string(kLayoutVersion)).c_str()));
 
   std::vector<std::string> tenants;
   {
@@ -616,127 +578,6 @@ ImportResult Store::ImportSnapshot(std::string_view text, const ImportOptions& o
   const RawRecords raw = RawScanner(text).Scan();
   return impl_->ValidateWriteAndPublish(doc, &raw, nullptr, options.expected_tenant, options,
                                         std::move(result));
-}
-
-ImportResult Store::ApplyRecords(std::string_view tenant_id, std::string_view text,
-                                 const ImportOptions& options) {
-  if (text.size() > options.max_bytes) {
-    return Failure(ResourceExhaustedError("request of " + std::to_string(text.size()) +
-                                          " bytes is over the limit of " +
-                                          std::to_string(options.max_bytes) + " bytes"));
-  }
-  json request;
-  try {
-    request = json::parse(text);
-  } catch (const json::exception& e) {
-    FieldError error = ParseErrorOf(e);
-    return Failure(InvalidArgumentError(error.reason), {error});
-  }
-  ErrorList errors;
-  if (!request.is_object()) {
-    errors.Add("", "expected an object {\"upsert\": {...}, \"delete\": {...}}");
-    return InvalidInput(errors);
-  }
-  for (auto it = request.begin(); it != request.end(); ++it) {
-    if (it.key() != "upsert" && it.key() != "delete") {
-      errors.Add("/" + it.key(), "unknown key: expected 'upsert' or 'delete'");
-    } else if (!it->is_object()) {
-      errors.Add("/" + it.key(), "expected an object of collections");
-    } else {
-      for (auto c = it->begin(); c != it->end(); ++c) {
-        const CollectionSpec* spec = FindCollection(c.key());
-        std::string path = "/" + it.key() + "/" + c.key();
-        if (spec == nullptr) errors.Add(path, "unknown collection '" + c.key() + "'");
-        else if (!c->is_array()) errors.Add(path, "expected an array");
-        else if (it.key() == "delete" && !spec->has_id) errors.Add(path, "sign-ins have no id; they go with their user");
-      }
-    }
-  }
-  if (!errors.empty()) return InvalidInput(errors);
-
-  std::lock_guard<std::mutex> lock(impl_->write_mu);
-  StatusOr<json> current = impl_->ReadTenant(tenant_id);
-  if (!current.ok()) return Failure(current.status());
-  json& doc = *current;
-  ImportResult result;
-  result.tenant_id = std::string(tenant_id);
-  PathNames names;
-
-  // Deletes (with the records that belong to deleted users).
-  std::unordered_map<std::string, std::unordered_set<std::string>> deleted;
-  if (auto del = request.find("delete"); del != request.end()) {
-    for (auto c = del->begin(); c != del->end(); ++c) {
-      json& list = doc[c.key()];
-      std::unordered_set<std::string> present;
-      for (const json& rec : list) {
-        if (rec.is_object() && rec.contains("id") && rec["id"].is_string()) present.insert(rec["id"].get<std::string>());
-      }
-      for (size_t i = 0; i < c->size(); ++i) {
-        const json& id = (*c)[i];
-        std::string path = "/delete/" + c.key() + "/" + std::to_string(i);
-        if (!id.is_string()) errors.Add(path, "expected an id string");
-        else if (!present.count(id.get<std::string>())) errors.Add(path, "no " + c.key() + " record with id '" + id.get<std::string>() + "'");
-        else deleted[c.key()].insert(id.get<std::string>());
-      }
-    }
-  }
-  if (!errors.empty()) return InvalidInput(errors);
-  const auto& deleted_users = deleted["users"];
-  for (const CollectionSpec& spec : SnapshotCollections()) {
-    json& list = doc[spec.name];
-    const auto& gone = deleted[std::string(spec.name)];
-    std::string owner_key = spec.name == "emails" || spec.name == "sign_ins" ? "user_id" : "learner_id";
-    bool owned = spec.name != "groups" && spec.name != "organisations" && spec.name != "users";
-    json kept = json::array();
-    for (json& rec : list) {
-      bool drop = spec.has_id && gone.count(rec.value("id", std::string()));
-      if (!drop && owned) drop = deleted_users.count(rec.value(owner_key, std::string())) > 0;
-      if (drop) ++result.counts.deleted;
-      else kept.push_back(std::move(rec));
-    }
-    list = std::move(kept);
-  }
-
-  // Upserts: replace in place by id, else append.
-  std::map<std::string, std::vector<std::string>> upsert_paths;  // index in merged list -> path
-  if (auto up = request.find("upsert"); up != request.end()) {
-    for (auto c = up->begin(); c != up->end(); ++c) {
-      const CollectionSpec* spec = FindCollection(c.key());
-      json& list = doc[c.key()];
-      std::unordered_map<std::string, size_t> position;
-      if (spec->has_id) {
-        for (size_t i = 0; i < list.size(); ++i) position.emplace(list[i].value("id", std::string()), i);
-      }
-      std::vector<std::string>& prefixes = names.prefixes[c.key()];
-      for (size_t i = 0; i < list.size(); ++i) {
-        prefixes.push_back("/" + c.key() + "/" + (spec->has_id ? list[i].value("id", std::to_string(i)) : std::to_string(i)));
-      }
-      for (size_t j = 0; j < c->size(); ++j) {
-        const json& rec = (*c)[j];
-        std::string path = "/upsert/" + c.key() + "/" + std::to_string(j);
-        const json* id = rec.is_object() && spec->has_id && rec.contains("id") ? &rec["id"] : nullptr;
-        auto pos = id && id->is_string() ? position.find(id->get<std::string>()) : position.end();
-        if (pos != position.end()) {
-          list[pos->second] = rec;
-          prefixes[pos->second] = path;
-        } else {
-          if (id && id->is_string()) position.emplace(id->get<std::string>(), list.size());
-          list.push_back(rec);
-          prefixes.push_back(path);
-        }
-        ++*CountOf(result.counts, c.key());
-      }
-    }
-  }
-  // Stored records that were not upserted are named by id: "/users/u-7".
-  for (const CollectionSpec& spec : SnapshotCollections()) {
-    auto& prefixes = names.prefixes[std::string(spec.name)];
-    const json& list = doc[spec.name];
-    for (size_t i = prefixes.size(); i < list.size(); ++i) {
-      prefixes.push_back(Pointer(spec.name, spec.has_id ? list[i].value("id", std::to_string(i)) : std::to_string(i)));
-    }
-  }
-  return impl_->ValidateWriteAndPublish(doc, nullptr, &names, "", options, std::move(result));
 }
 
 std::shared_ptr<const TenantView> Store::Tenant(std::string_view tenant_id) const {

@@ -95,6 +95,8 @@ struct UserSummary {
 // case_owner/manager/mentor, eligible_employers) are computed per question.
 // GatherFacts and BuildUserFacts (facts_gatherer.h) do both. Records and
 // strings live as long as the view.
+class TenantViewBuilder;
+
 class TenantView {
  public:
   struct Rep;
@@ -133,6 +135,7 @@ class TenantView {
   std::vector<UserSummary> UsersVisibleTo(const Record& asker, int64_t now) const;
 
  private:
+  friend class TenantViewBuilder;  // copies an earlier view's users on upserts
   std::unique_ptr<Rep> rep_;
 };
 
@@ -163,8 +166,9 @@ class Store {
   std::shared_ptr<const TenantView> Tenant(std::string_view tenant_id) const;
   std::vector<std::string> TenantIds() const;
 
+  struct Impl;  // internal: knowledge/store_impl.h
+
  private:
-  struct Impl;
   explicit Store(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

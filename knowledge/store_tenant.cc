@@ -152,6 +152,7 @@ struct TenantViewBuilder::Pending {
     std::string bytes;
   };
   std::vector<std::vector<RelatedRecord>> related;  // per user
+  std::vector<std::string_view> copied_related;     // per user: encoded bytes of an earlier view
   FactArena scratch;                                // records on their way to being encoded
   size_t scratch_records = 0;
   Value empty_strings;  // one shared empty list
@@ -226,12 +227,48 @@ void TenantViewBuilder::AddOrganisation(const json& organisation) {
 
 void TenantViewBuilder::AddUser(const json& user) {
   FinishGroups();
+  FactArena& arena = rep_->arena;
+  Record* r = ToRecord(FindCollection("users")->fields, Fields().user, user, arena,
+                       [&](const FieldSpec& f, std::string_view s) {
+                         return WorthInterning(f) ? Intern(s) : arena.CopyString(s);
+                       });
+  FinishUser(r);
+}
+
+void TenantViewBuilder::AddUserFrom(const TenantView& previous, const Record& user) {
+  FinishGroups();
+  const int64_t old_index = previous.rep_->IndexOf(user);
+  if (old_index < 0) return;
+  FactArena& arena = rep_->arena;
+  Record* r = arena.NewRecord(Fields().user);
+  for (const FieldSpec& spec : FindCollection("users")->fields) {
+    if (spec.field < 0) continue;
+    const bool intern = WorthInterning(spec);
+    auto copy = [&](std::string_view s) { return intern ? Intern(s) : arena.CopyString(s); };
+    const Value& v = user.get(spec.field);
+    if (v.kind() == Kind::kString) {
+      r->set(spec.field, Value::String(copy(v.as_string())));
+    } else if (v.kind() == Kind::kList) {
+      Value* items = nullptr;
+      List* list = arena.NewList(v.as_list()->size, &items);
+      for (uint32_t i = 0; i < v.as_list()->size; ++i) {
+        const Value& item = v.as_list()->items[i];
+        items[i] = item.kind() == Kind::kString ? Value::String(copy(item.as_string())) : item;
+      }
+      r->set(spec.field, Value::OfList(list));
+    } else {
+      r->set(spec.field, v);  // scalars; stored fields hold no records
+    }
+  }
+  const size_t index = rep_->users.size();
+  FinishUser(r);
+  pending_->copied_related.resize(index + 1);
+  pending_->copied_related[index] = previous.rep_->related[static_cast<size_t>(old_index)];
+}
+
+void TenantViewBuilder::FinishUser(Record* r) {
   const AccountFields& F = Fields();
   FactArena& arena = rep_->arena;
-  const CollectionSpec& spec = *FindCollection("users");
-  Record* r = ToRecord(spec.fields, F.user, user, arena, [&](const FieldSpec& f, std::string_view s) {
-    return WorthInterning(f) ? Intern(s) : arena.CopyString(s);
-  });
   const auto index = static_cast<uint32_t>(rep_->users.size());
   pending_->user_index.emplace(Str(r, F.u.id), index);
   rep_->users.push_back(r);
@@ -318,11 +355,16 @@ std::shared_ptr<const TenantView> TenantViewBuilder::Finish() {
   // Each user's related records as one byte string: per collection, a count
   // and the records, emails and sign-ins oldest first (ties in snapshot order).
   pending_->related.resize(n);
+  pending_->copied_related.resize(n);
   rep.related.resize(n);
   std::string blob;
   for (size_t i = 0; i < n; ++i) {
     std::vector<Pending::RelatedRecord>& records = pending_->related[i];
-    if (records.empty()) continue;  // an empty byte string decodes as no records at all
+    if (records.empty()) {
+      // An empty byte string decodes as no records at all.
+      rep.related[i] = rep.arena.CopyString(pending_->copied_related[i]);
+      continue;
+    }
     std::stable_sort(records.begin(), records.end(), [](const auto& a, const auto& b) {
       return a.collection != b.collection ? a.collection < b.collection : a.time < b.time;
     });

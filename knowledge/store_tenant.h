@@ -73,21 +73,29 @@ class TenantViewBuilder {
   explicit TenantViewBuilder(const nlohmann::json& head);
   ~TenantViewBuilder();
 
-  // Records in this order: every group, every organisation, every user, then
-  // the related records (programmes, ilr_episodes, documents, emails, sign_ins)
-  // in any order. Records of a collection arrive in snapshot order.
+  // Records in this order: every group, every organisation, then the users,
+  // each user's related records (programmes, ilr_episodes, documents, emails,
+  // sign_ins) at any time after that user. Records of a collection arrive in
+  // snapshot order.
   void AddGroup(const nlohmann::json& group);
   void AddOrganisation(const nlohmann::json& organisation);
   void AddUser(const nlohmann::json& user);
   // `collection` is one of the five related collections; a record whose owner
   // is not a user is dropped (validation rejects such snapshots).
   void AddRelated(std::string_view collection, const nlohmann::json& record);
+  // A user of `previous` (a view of the same tenant) unchanged, with their
+  // related records as they were: what an upsert does not touch is copied
+  // rather than read and parsed again. Derived fields are computed anew, since
+  // groups and organisations may have changed. `previous` must outlive Finish().
+  void AddUserFrom(const TenantView& previous, const Record& user);
 
   std::shared_ptr<const TenantView> Finish();
 
  private:
   struct Pending;
   void FinishGroups();
+  // Indexes a new user record and sets its derived fields.
+  void FinishUser(Record* user);
   std::string_view Intern(std::string_view s);
 
   std::unique_ptr<TenantView::Rep> rep_;
