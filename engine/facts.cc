@@ -1,12 +1,34 @@
 // The fact arena; see facts.h.
 #include "engine/facts.h"
 
+#include <sys/mman.h>
+
 #include <cstring>
 #include <new>
 
 namespace whyd {
 
+namespace {
+
+class MmapResource : public std::pmr::memory_resource {
+  void* do_allocate(size_t bytes, size_t /*alignment: pages satisfy any*/) override {
+    void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) throw std::bad_alloc();
+    return p;
+  }
+  void do_deallocate(void* p, size_t bytes, size_t) override { munmap(p, bytes); }
+  bool do_is_equal(const std::pmr::memory_resource& other) const noexcept override { return this == &other; }
+};
+
+}  // namespace
+
+std::pmr::memory_resource* PageResource() {
+  static MmapResource* resource = new MmapResource;
+  return resource;
+}
+
 FactArena::FactArena() : resource_(initial_, sizeof(initial_)) {}
+FactArena::FactArena(std::pmr::memory_resource* upstream) : resource_(initial_, sizeof(initial_), upstream) {}
 
 void* FactArena::Allocate(size_t bytes, size_t align) {
   used_ += bytes;

@@ -36,9 +36,17 @@ struct List {
   const Value* end() const { return items + size; }
 };
 
+// Memory straight from the operating system (mmap), for arenas that hold a
+// large data set for a long time (a tenant's view): freeing such an arena
+// gives its memory back at once, instead of leaving holes in the heap that
+// the next large arena cannot always reuse. Thread-safe; lives forever.
+std::pmr::memory_resource* PageResource();
+
 class FactArena {
  public:
   FactArena();
+  // An arena whose blocks beyond the first 8 KiB come from `upstream`.
+  explicit FactArena(std::pmr::memory_resource* upstream);
   FactArena(const FactArena&) = delete;
   FactArena& operator=(const FactArena&) = delete;
 

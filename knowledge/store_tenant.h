@@ -53,7 +53,9 @@ struct HashIndex {
 };
 
 struct TenantView::Rep {
-  FactArena arena;  // owns every record, list, string and encoded byte string below
+  // Owns every record, list, string and encoded byte string below; its blocks
+  // come from mmap, so that replacing a view returns the old one's memory.
+  FactArena arena{PageResource()};
   std::string id;
   int64_t as_of = 0;
   const Record* tenant = nullptr;
