@@ -2,6 +2,9 @@
 #ifndef WHYD_TESTS_KNOWLEDGE_STORE_FIXTURE_H_
 #define WHYD_TESTS_KNOWLEDGE_STORE_FIXTURE_H_
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <memory>
 #include <string>
 
@@ -65,6 +68,26 @@ inline nlohmann::json MiniSnapshot(const std::string& tenant = "acme") {
 
 inline int64_t At(const char* ts) { return *ParseTimestamp(ts); }
 inline const int64_t kNow = At("2026-11-29T10:00:00Z");
+
+// A store file under /tmp, unique to this process, removed (with its WAL
+// files) before use and when the test ends, even when it fails.
+class TempDb {
+ public:
+  explicit TempDb(const std::string& name)
+      : path_("/tmp/whyd_test_" + name + "_" + std::to_string(::getpid()) + ".db") {
+    Remove();
+  }
+  ~TempDb() { Remove(); }
+  TempDb(const TempDb&) = delete;
+  TempDb& operator=(const TempDb&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  void Remove() const {
+    for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path_ + suffix).c_str());
+  }
+  std::string path_;
+};
 
 inline std::unique_ptr<Store> OpenMemoryStore() {
   auto store = Store::Open(":memory:");

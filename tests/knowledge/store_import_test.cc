@@ -21,12 +21,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string TempDbPath(const char* name) {
-  std::string path = std::string("/tmp/whyd_store_test_") + name + "_" + std::to_string(getpid()) + ".db";
-  for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
-  return path;
-}
-
 bool HasError(const ImportResult& r, const std::string& path, const std::string& reason) {
   for (const FieldError& e : r.errors) {
     if (e.path == path && e.reason == reason) return true;
@@ -171,7 +165,8 @@ TEST_CASE("malformed snapshots are rejected with path and reason", "[store][impo
 }
 
 TEST_CASE("a rejected snapshot leaves the previous state in place", "[store][import]") {
-  const std::string path = TempDbPath("rejected");
+  const testing::TempDb db_file("rejected");
+  const std::string& path = db_file.path();
   {
     auto store = Store::Open(path);
     REQUIRE(store.ok());
@@ -192,7 +187,8 @@ TEST_CASE("a rejected snapshot leaves the previous state in place", "[store][imp
 }
 
 TEST_CASE("state survives reopening, unknown keys are kept in the stored record", "[store][import]") {
-  const std::string path = TempDbPath("reopen");
+  const testing::TempDb db_file("reopen");
+  const std::string& path = db_file.path();
   {
     auto store = Store::Open(path);
     REQUIRE(store.ok());
@@ -225,7 +221,8 @@ TEST_CASE("state survives reopening, unknown keys are kept in the stored record"
 }
 
 TEST_CASE("an import aborted mid-transaction changes nothing", "[store][import][crash]") {
-  const std::string path = TempDbPath("abort");
+  const testing::TempDb db_file("abort");
+  const std::string& path = db_file.path();
   {
     auto store = Store::Open(path);
     REQUIRE(store.ok());
@@ -244,7 +241,8 @@ TEST_CASE("an import aborted mid-transaction changes nothing", "[store][import][
 }
 
 TEST_CASE("a process killed in the middle of an import leaves the previous state", "[store][import][crash]") {
-  const std::string path = TempDbPath("kill");
+  const testing::TempDb db_file("kill");
+  const std::string& path = db_file.path();
   {
     auto store = Store::Open(path);
     REQUIRE(store.ok());
@@ -336,7 +334,8 @@ TEST_CASE("upserts and deletes apply all or nothing", "[store][records]") {
 }
 
 TEST_CASE("tenants are isolated: one tenant's import never touches another's rows", "[store][isolation]") {
-  const std::string path = TempDbPath("isolation");
+  const testing::TempDb db_file("isolation");
+  const std::string& path = db_file.path();
   {
     auto store = Store::Open(path);
     REQUIRE(store.ok());

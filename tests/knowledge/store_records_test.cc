@@ -19,16 +19,6 @@ namespace {
 using nlohmann::json;
 using testing::kNow;
 
-std::string TempDbPath(const char* name) {
-  std::string path = std::string("/tmp/whyd_records_test_") + name + "_" + std::to_string(getpid()) + ".db";
-  for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
-  return path;
-}
-
-void RemoveDb(const std::string& path) {
-  for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
-}
-
 std::string Dump(const ImportResult& r) {
   std::string out = r.status.ToString();
   for (const FieldError& e : r.errors) out += "\n  " + e.path + ": " + e.reason;
@@ -53,7 +43,8 @@ json AllFacts(const TenantView& view) {
 }
 
 TEST_CASE("after each change the live view equals the view rebuilt from the rows", "[store][records]") {
-  const std::string path = TempDbPath("equal");
+  const testing::TempDb db_file("equal");
+  const std::string& path = db_file.path();
   auto store = Store::Open(path);
   REQUIRE(store.ok());
   REQUIRE((*store)->ImportSnapshot(testing::MiniSnapshot().dump()).ok());
@@ -117,7 +108,6 @@ TEST_CASE("after each change the live view equals the view rebuilt from the rows
   CHECK(of("e-2")["organisation"]["name"] == "Florist");
   CHECK(of("l-2")["first_name"] == "Olga");
   CHECK((*store)->Tenant("acme")->FindGroup("g-other") == nullptr);
-  RemoveDb(path);
 }
 
 TEST_CASE("upserts are checked against the whole stored state", "[store][records]") {
@@ -171,7 +161,8 @@ TEST_CASE("upserts are checked against the whole stored state", "[store][records
 }
 
 TEST_CASE("a request that fails while writing rows applies nothing", "[store][records][crash]") {
-  const std::string path = TempDbPath("abort");
+  const testing::TempDb db_file("records_abort");
+  const std::string& path = db_file.path();
   {
     auto store = Store::Open(path);
     REQUIRE(store.ok());
@@ -194,11 +185,11 @@ TEST_CASE("a request that fails while writing rows applies nothing", "[store][re
   CHECK(view->FindUser("l-7") == nullptr);
   CHECK(view->FindUser("l-8") != nullptr);
   CHECK(view->users().size() == 7);
-  RemoveDb(path);
 }
 
 TEST_CASE("a store file of another table layout is refused with what to do", "[store]") {
-  const std::string path = TempDbPath("layout");
+  const testing::TempDb db_file("layout");
+  const std::string& path = db_file.path();
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
   REQUIRE(sqlite3_exec(db, "CREATE TABLE tenants(tenant TEXT PRIMARY KEY, record TEXT); PRAGMA user_version = 1;",
@@ -208,7 +199,6 @@ TEST_CASE("a store file of another table layout is refused with what to do", "[s
   REQUIRE_FALSE(store.ok());
   CHECK(store.status().code() == StatusCode::kFailedPrecondition);
   CHECK_THAT(store.status().message(), Catch::Contains("layout 1") && Catch::Contains("whyd import"));
-  RemoveDb(path);
 }
 
 }  // namespace

@@ -19,16 +19,6 @@ namespace {
 using nlohmann::json;
 using testing::kNow;
 
-std::string TempDbPath(const char* name) {
-  std::string path = std::string("/tmp/whyd_view_test_") + name + "_" + std::to_string(getpid()) + ".db";
-  for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
-  return path;
-}
-
-void RemoveDb(const std::string& path) {
-  for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
-}
-
 // Every fact of `id` as JSON, linked users one level deep.
 json FactsOf(const TenantView& view, std::string_view id) {
   FactArena arena;
@@ -44,7 +34,8 @@ std::vector<std::string> Ids(const std::vector<const Record*>& users) {
 }
 
 TEST_CASE("a view reopened from SQLite row by row equals the one the import built", "[store][view]") {
-  const std::string path = TempDbPath("reopen");
+  const testing::TempDb db_file("view_reopen");
+  const std::string& path = db_file.path();
   json doc = testing::MiniSnapshot();
   // A second learner with related records of every kind, out of time order.
   doc["users"].push_back({{"id", "l-3"}, {"type", "learner"}, {"first_name", "Jamie"}, {"last_name", "Smith"},
@@ -86,7 +77,6 @@ TEST_CASE("a view reopened from SQLite row by row equals the one the import buil
   CHECK(l3["documents"][0]["id"] == "d-1");
   CHECK(l3["programmes"] == json::array());
   CHECK(l3["sign_ins"] == json::array());
-  RemoveDb(path);
 }
 
 TEST_CASE("users with the same groups share lists yet each sees their own groups", "[store][view]") {
@@ -147,7 +137,8 @@ TEST_CASE("related records are attached only to the view's own users", "[store][
 }
 
 TEST_CASE("a stored row damaged outside whyd fails the open, naming the table", "[store][view]") {
-  const std::string path = TempDbPath("damaged");
+  const testing::TempDb db_file("damaged");
+  const std::string& path = db_file.path();
   {
     auto store = Store::Open(path);
     REQUIRE(store.ok());
@@ -162,7 +153,6 @@ TEST_CASE("a stored row damaged outside whyd fails the open, naming the table", 
   REQUIRE_FALSE(reopened.ok());
   CHECK(reopened.status().code() == StatusCode::kInternal);
   CHECK_THAT(reopened.status().message(), Catch::Contains("tenant 'acme'") && Catch::Contains("sign_ins"));
-  RemoveDb(path);
 }
 
 }  // namespace
