@@ -20,6 +20,7 @@
 
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -274,6 +275,47 @@ int64_t* CountOf(ImportCounts& c, std::string_view collection) {
   return &c.sign_ins;
 }
 
+std::optional<ImportResult> ParseBody(std::string_view text, size_t max_bytes, const char* what, json* out) {
+  if (text.size() > max_bytes) {
+    return Failure(ResourceExhaustedError(std::string(what) + " of " + std::to_string(text.size()) +
+                                          " bytes is over the limit of " + std::to_string(max_bytes) +
+                                          " bytes"));
+  }
+  try {
+    *out = json::parse(text);
+  } catch (const json::exception& e) {
+    FieldError error = ParseErrorOf(e);
+    return Failure(InvalidArgumentError(error.reason), {error});
+  }
+  return std::nullopt;
+}
+
+std::string InsertSql(const Table& table) {
+  std::string sql = std::string("INSERT INTO ") + table.name + "(tenant, seq";
+  std::string params = "?1, ?2";
+  int n = 3;
+  for (const Column& c : table.columns) {
+    sql += std::string(", ") + c.name;
+    params += ", ?" + std::to_string(n++);
+  }
+  return sql + ", record) VALUES(" + params + ", ?" + std::to_string(n) + ")";
+}
+
+int BindColumns(Statement& s, int first, const Table& table, const json& record) {
+  int col = first;
+  for (const Column& c : table.columns) {
+    auto v = record.find(c.key);
+    if (v == record.end() || !v->is_string()) {
+      s.Null(col++);
+    } else if (c.normalise) {
+      s.Text(col++, NormaliseKey(v->get_ref<const std::string&>()));
+    } else {
+      s.Text(col++, v->get_ref<const std::string&>());
+    }
+  }
+  return col;
+}
+
 Store::Impl::~Impl() {
   for (auto& [sql, stmt] : statements) sqlite3_finalize(stmt);
   if (db != nullptr) sqlite3_close(db);
@@ -384,15 +426,7 @@ Status Store::Impl::WriteRows(const json& doc, const RawRecords* raw, const Impo
   for (const Table& t : Tables()) {
     auto list = doc.find(t.name);
     if (list == doc.end() || !list->is_array()) continue;
-    std::string sql = std::string("INSERT INTO ") + t.name + "(tenant, seq";
-    std::string params = "?1, ?2";
-    int n = 3;
-    for (const Column& c : t.columns) {
-      sql += std::string(", ") + c.name;
-      params += ", ?" + std::to_string(n++);
-    }
-    sql += ", record) VALUES(" + params + ", ?" + std::to_string(n) + ")";
-    auto ins = Prepare(sql);
+    auto ins = Prepare(InsertSql(t));
     if (!ins.ok()) return ins.status();
     const std::vector<std::string_view>* raw_items = nullptr;
     if (raw != nullptr) {
@@ -404,17 +438,7 @@ Status Store::Impl::WriteRows(const json& doc, const RawRecords* raw, const Impo
       Statement s(*ins);
       s.Text(1, tenant);
       s.Int(2, seq++);
-      int col = 3;
-      for (const Column& c : t.columns) {
-        auto v = rec.find(c.key);
-        if (v == rec.end() || !v->is_string()) {
-          s.Null(col++);
-        } else if (c.normalise) {
-          s.Text(col++, NormaliseKey(v->get_ref<const std::string&>()));
-        } else {
-          s.Text(col++, v->get_ref<const std::string&>());
-        }
-      }
+      const int col = BindColumns(s, 3, t, rec);
       if (raw_items != nullptr) {
         s.Text(col, (*raw_items)[static_cast<size_t>(seq - 1)]);
       } else {
@@ -560,17 +584,9 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
 }
 
 ImportResult Store::ImportSnapshot(std::string_view text, const ImportOptions& options) {
-  if (text.size() > options.max_bytes) {
-    return Failure(ResourceExhaustedError("snapshot of " + std::to_string(text.size()) +
-                                          " bytes is over the limit of " +
-                                          std::to_string(options.max_bytes) + " bytes"));
-  }
   json doc;
-  try {
-    doc = json::parse(text);
-  } catch (const json::exception& e) {
-    FieldError error = ParseErrorOf(e);
-    return Failure(InvalidArgumentError(error.reason), {error});
+  if (std::optional<ImportResult> refused = ParseBody(text, options.max_bytes, "snapshot", &doc)) {
+    return *std::move(refused);
   }
   ImportResult result;
   result.counts = CountSnapshot(doc);

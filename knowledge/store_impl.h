@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -71,6 +72,15 @@ ImportResult Failure(Status status, std::vector<FieldError> errors = {}, bool tr
 ImportResult InvalidInput(ErrorList& errors);
 // "/users/u-7": how errors name a stored record.
 std::string Pointer(std::string_view collection, std::string_view key);
+// Parses a request or snapshot body of at most `max_bytes` into `out`; the
+// refusal (kResourceExhausted, or kInvalidArgument with the parser's
+// position) when it is too large or not JSON. `what` names it ("snapshot").
+std::optional<ImportResult> ParseBody(std::string_view text, size_t max_bytes, const char* what,
+                                      nlohmann::json* out);
+// INSERT of a row of `table`: ?1 tenant, ?2 seq, then its columns, then the record.
+std::string InsertSql(const Table& table);
+// Binds a record's key columns from parameter `first` on; returns the next free index.
+int BindColumns(Statement& s, int first, const Table& table, const nlohmann::json& record);
 // The count of `collection` in `c`.
 int64_t* CountOf(ImportCounts& c, std::string_view collection);
 

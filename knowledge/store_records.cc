@@ -140,24 +140,6 @@ void CheckReferencesToDeleted(const TenantView& view, const Changes& changes, co
   }
 }
 
-// Binds a record's key columns from `first` on, then its JSON text; returns
-// the next free parameter index.
-int BindRecord(Statement& s, int first, const Table& table, const json& record) {
-  int col = first;
-  for (const Column& c : table.columns) {
-    auto v = record.find(c.key);
-    if (v == record.end() || !v->is_string()) {
-      s.Null(col++);
-    } else if (c.normalise) {
-      s.Text(col++, NormaliseKey(v->get_ref<const std::string&>()));
-    } else {
-      s.Text(col++, v->get_ref<const std::string&>());
-    }
-  }
-  s.Text(col, record.dump());
-  return col + 1;
-}
-
 // The rows and view work of one request, inside the caller's transaction.
 class RecordWriter {
  public:
@@ -228,26 +210,18 @@ class RecordWriter {
       Statement s(*stmt);
       s.Text(1, tenant_);
       s.Text(2, IdOf(record));
-      BindRecord(s, 3, table, record);
+      s.Text(BindColumns(s, 3, table, record), record.dump());
       if (sqlite3_step(s.get()) != SQLITE_DONE) return impl_.Error("update " + collection);
       if (sqlite3_changes(impl_.db) > 0) return Written();
     }
     StatusOr<int64_t> seq = impl_.NextSeq(tenant_, collection);
     if (!seq.ok()) return seq.status();
-    std::string sql = "INSERT INTO " + collection + "(tenant, seq";
-    std::string params = "?1, ?2";
-    int n = 3;
-    for (const Column& c : table.columns) {
-      sql += std::string(", ") + c.name;
-      params += ", ?" + std::to_string(n++);
-    }
-    sql += ", record) VALUES(" + params + ", ?" + std::to_string(n) + ")";
-    auto stmt = impl_.Prepare(sql);
+    auto stmt = impl_.Prepare(InsertSql(table));
     if (!stmt.ok()) return stmt.status();
     Statement s(*stmt);
     s.Text(1, tenant_);
     s.Int(2, *seq);
-    BindRecord(s, 3, table, record);
+    s.Text(BindColumns(s, 3, table, record), record.dump());
     if (sqlite3_step(s.get()) != SQLITE_DONE) return impl_.Error("insert into " + collection);
     return Written();
   }
@@ -309,17 +283,9 @@ class RecordWriter {
 
 ImportResult Store::ApplyRecords(std::string_view tenant_id, std::string_view text,
                                  const ImportOptions& options) {
-  if (text.size() > options.max_bytes) {
-    return Failure(ResourceExhaustedError("request of " + std::to_string(text.size()) +
-                                          " bytes is over the limit of " +
-                                          std::to_string(options.max_bytes) + " bytes"));
-  }
   json request;
-  try {
-    request = json::parse(text);
-  } catch (const json::exception& e) {
-    FieldError error = ParseErrorOf(e);
-    return Failure(InvalidArgumentError(error.reason), {error});
+  if (std::optional<ImportResult> refused = ParseBody(text, options.max_bytes, "request", &request)) {
+    return *std::move(refused);
   }
   ErrorList errors;
   if (!request.is_object()) {
