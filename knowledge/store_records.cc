@@ -181,7 +181,11 @@ class RecordWriter {
     s.Text(1, tenant_);
     if (!key.empty()) s.Text(2, key);
     int rc;
-    while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) each(json::parse(ColumnText(s.get(), 0)));
+    while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
+      json record = json::parse(ColumnText(s.get(), 0), nullptr, false);
+      if (record.is_discarded()) return InternalError("a stored " + collection + " record is not JSON");
+      each(record);
+    }
     return rc == SQLITE_DONE ? OkStatus() : impl_.Error("read " + collection);
   }
 
@@ -456,7 +460,9 @@ ImportResult Store::ApplyRecords(std::string_view tenant_id, std::string_view te
         if (!previous_owner->empty()) refresh.insert(*previous_owner);
       }
       if (Status s = writer.Upsert(name, record, has_id); !s.ok()) return fail(s);
-      if (!owner_key.empty()) refresh.insert(record.at(std::string(owner_key)).get<std::string>());
+      if (auto owner = record.find(std::string(owner_key)); owner != record.end() && owner->is_string()) {
+        refresh.insert(owner->get<std::string>());  // validated: always there
+      }
       if (name == "users") {
         if (view->FindUser(id) != nullptr && !deleted_users.count(id)) refresh.insert(id);
         else appended.push_back(id);
