@@ -187,6 +187,33 @@ TEST_CASE("a request that fails while writing rows applies nothing", "[store][re
   CHECK(view->users().size() == 7);
 }
 
+TEST_CASE("upserts and deletes never touch another tenant's rows with the same ids", "[store][records][isolation]") {
+  const testing::TempDb db_file("records_isolation");
+  json globex_before;
+  {
+    auto store = Store::Open(db_file.path());
+    REQUIRE(store.ok());
+    REQUIRE((*store)->ImportSnapshot(testing::MiniSnapshot("acme").dump()).ok());
+    REQUIRE((*store)->ImportSnapshot(testing::MiniSnapshot("globex").dump()).ok());
+    globex_before = AllFacts(*(*store)->Tenant("globex"));
+    for (const char* request : {
+             R"({"delete": {"users": ["l-1"], "emails": []}})",
+             R"({"upsert": {"users": [{"id": "l-2", "type": "learner", "email": "x@y.z", "status": "archived"}],
+                            "sign_ins": [{"user_id": "l-2", "at": "2026-11-29T09:00:00Z", "outcome": "success"}]}})",
+             R"({"delete": {"groups": ["g-other"], "organisations": ["org-2"], "users": ["l-2"]}})"}) {
+      ImportResult r = (*store)->ApplyRecords("acme", request);
+      INFO(request << "\n" << Dump(r));
+      REQUIRE(r.ok());
+      CHECK(AllFacts(*(*store)->Tenant("globex")) == globex_before);
+    }
+    CHECK((*store)->Tenant("acme")->users().size() == 4);
+  }
+  auto reopened = Store::Open(db_file.path());
+  REQUIRE(reopened.ok());
+  CHECK(AllFacts(*(*reopened)->Tenant("globex")) == globex_before);
+  CHECK((*reopened)->Tenant("acme")->users().size() == 4);
+}
+
 TEST_CASE("a store file of another table layout is refused with what to do", "[store]") {
   const testing::TempDb db_file("layout");
   const std::string& path = db_file.path();
