@@ -19,6 +19,7 @@
 #include "server/page_assets.h"
 #include "server/problem.h"
 #include "server/request_shape.h"
+#include "server/transport.h"
 
 namespace whyd {
 namespace {
@@ -141,14 +142,13 @@ HttpService::HttpService(ServeOptions options, ServiceConfig config, Backend& ba
       backend_(backend),
       keys_(std::make_unique<KeyRing>(config_.keys)),
       idempotency_(std::make_unique<IdempotencyCache>(options_.idempotency_ttl, kIdempotencyEntries)),
-      http_(std::make_unique<httplib::Server>()) {
+      http_(std::make_unique<Transport>(std::max<size_t>(options_.threads, 4))) {
   if (!options_.audit_path.empty()) config_.audit_path = options_.audit_path;
   // Without TCP_NODELAY small responses wait for the delayed ACK (~40 ms).
   http_->set_tcp_nodelay(true);
   // A keep-alive connection holds a pool thread for its whole life, so the pool
-  // must be larger than the number of concurrent clients (httplib's default is 8).
-  const size_t threads = std::max<size_t>(options_.threads, 4);
-  http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // (sized above) must be larger than the number of concurrent clients
+  // (httplib's default is 8).
   http_->set_keep_alive_max_count(options_.keep_alive_max_requests);
   http_->set_keep_alive_timeout(options_.keep_alive_timeout_seconds);
   http_->set_read_timeout(options_.read_timeout_seconds, 0);
@@ -215,6 +215,9 @@ void HttpService::Dispatch(const char* route, RouteFn fn, const httplib::Request
 
 void HttpService::Finish(Exchange& ex) {
   ex.res.set_header("X-Request-Id", ex.request_id);
+  // A request that was already being read when the drain began is answered,
+  // and the client learns that this connection ends with it.
+  if (http_->draining()) ex.res.set_header("Connection", "close");
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - ex.start).count();
   metrics_.ObserveRequest(ex.route, ex.req.method, ex.res.status, seconds);
@@ -508,7 +511,7 @@ Status HttpService::Serve() {
   return OkStatus();
 }
 
-void HttpService::Stop() { http_->stop(); }
+void HttpService::Stop() { http_->Drain(); }
 
 int RunServer(const ServeOptions& options, const ServiceConfig& config, Backend& backend) {
   // Block the signals before any thread starts, so that only the signal thread

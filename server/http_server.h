@@ -6,11 +6,10 @@
 // answer says is the Backend's business (server/backend.h).
 //
 // Lifecycle: construct, Bind() (port 0 picks a free port), Serve() on some
-// thread; Stop() from any thread makes Serve() stop accepting, finish the
-// requests in flight and return. (cpp-httplib 0.11 notices the stop on an idle
-// keep-alive connection only when its keep-alive timeout ends, so with idle
-// clients Serve() returns up to keep_alive_timeout_seconds after Stop().) RunServer() wraps this for the command line
-// with signal handling (SIGHUP reloads; SIGTERM/SIGINT drain and exit 0).
+// thread; Stop() from any thread makes Serve() stop accepting, close idle
+// keep-alive connections at once, finish the requests in flight and return
+// (server/transport.h). RunServer() wraps this for the command line with
+// signal handling (SIGHUP reloads; SIGTERM/SIGINT drain and exit 0).
 //
 // Thread-safety: Serve() runs handlers on a pool of threads; Stop() and
 // Reload() may be called from any thread.
@@ -28,7 +27,6 @@
 #include "server/metrics.h"
 
 namespace httplib {
-class Server;
 struct Request;
 struct Response;
 }  // namespace httplib
@@ -39,6 +37,7 @@ class AccessLog;
 class AuditLog;
 class IdempotencyCache;
 class KeyRing;
+class Transport;
 
 struct ServeOptions {
   std::string host = "127.0.0.1";
@@ -134,7 +133,7 @@ class HttpService {
   std::unique_ptr<AccessLog> access_log_;
   std::unique_ptr<AuditLog> audit_log_;
   std::unique_ptr<IdempotencyCache> idempotency_;
-  std::unique_ptr<httplib::Server> http_;
+  std::unique_ptr<Transport> http_;
 };
 
 // Runs the service until SIGTERM or SIGINT (drains, returns 0); SIGHUP reloads
