@@ -500,6 +500,7 @@ StatusOr<int> HttpService::Bind() {
     return UnavailableError("cannot listen on " + options_.host + ":" + std::to_string(port) +
                             " (in use, or not a local address)");
   }
+  if (!http_->WidenListenBacklog()) return UnavailableError("cannot resize the listen queue");
   return port;
 }
 

@@ -168,6 +168,11 @@ Transport::~Transport() {
   if (drain_fd_ >= 0) ::close(drain_fd_);
 }
 
+bool Transport::WidenListenBacklog() {
+  const socket_t sock = svr_sock_;
+  return sock != INVALID_SOCKET && ::listen(sock, SOMAXCONN) == 0;
+}
+
 void Transport::Drain() {
   draining_.store(true, std::memory_order_release);
   const uint64_t one = 1;

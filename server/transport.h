@@ -37,6 +37,11 @@ class Transport : public httplib::Server {
   Transport(const Transport&) = delete;
   Transport& operator=(const Transport&) = delete;
 
+  // httplib listens with a backlog of 5: when more clients connect at once
+  // than the accept loop has taken, the rest lose their SYN and retry after a
+  // second. Call after bind_to_port(); listen() again only resizes the queue.
+  bool WidenListenBacklog();
+
   // Stops accepting (httplib's stop()), closes idle keep-alive connections now
   // and lets requests in flight finish; listen_after_bind() then returns once
   // the last of them has been answered.

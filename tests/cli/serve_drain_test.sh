@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# SIGTERM drains `whyd serve`: an idle keep-alive client does not hold the
+# The listen queue of `whyd serve` and how SIGTERM drains it: an idle keep-alive client does not hold the
 # process (it used to, for the whole keep-alive timeout), while a request that
 # is still arriving when the signal lands is read, answered and closed; the
 # process then exits 0. The time bound is a hang guard, not a benchmark.
@@ -17,6 +17,13 @@ port=$(sed -n 's/^whyd: listening on http:\/\/127.0.0.1:\([0-9]*\)\/$/\1/p' "$wo
 [ -n "$port" ] || fail "no port printed"
 key=$(sed -n 's/^whyd: demo key[^:]*: //p' "$work/out.txt")
 [ -n "$key" ] || fail "no demo key printed"
+
+# The listen queue holds a burst of clients (httplib alone queues 5; the rest
+# lose their SYN and wait a second). ss shows a listener's queue size as Send-Q.
+if command -v ss >/dev/null; then
+  backlog=$(ss -Hltn "sport = :$port" | awk '{print $3}')
+  (( backlog >= 128 )) || fail "listen backlog is ${backlog:-unknown}"
+fi
 
 # An idle keep-alive connection: one answered request, then silence.
 exec 3<>"/dev/tcp/127.0.0.1/$port"
