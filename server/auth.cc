@@ -50,6 +50,14 @@ StatusOr<std::string> NewApiKey() {
   return key;
 }
 
+KeyRing::KeyRing(std::vector<ApiKey> keys, const std::vector<ApiKey>& operators) : keys_(std::move(keys)) {
+  for (ApiKey key : operators) {
+    key.tenant.clear();  // what makes it an operator key below
+    key.scopes = 0;
+    keys_.push_back(std::move(key));
+  }
+}
+
 StatusOr<const ApiKey*> KeyRing::Identify(std::string_view authorization) const {
   constexpr std::string_view kBearer = "Bearer ";
   if (authorization.empty()) return UnauthenticatedError("missing Authorization: Bearer <key>");
@@ -71,7 +79,7 @@ StatusOr<const ApiKey*> KeyRing::Authorize(std::string_view authorization, std::
                                            unsigned scope) const {
   StatusOr<const ApiKey*> key = Identify(authorization);
   if (!key.ok()) return key;
-  if ((*key)->tenant != tenant || ((*key)->scopes & scope) == 0) {
+  if (tenant.empty() || (*key)->tenant != tenant || ((*key)->scopes & scope) == 0) {
     return PermissionDeniedError("key may not do this for this tenant");
   }
   return key;
@@ -82,6 +90,15 @@ StatusOr<const ApiKey*> KeyRing::AuthorizeAnyTenant(std::string_view authorizati
   StatusOr<const ApiKey*> key = Identify(authorization);
   if (!key.ok()) return key;
   if (((*key)->scopes & scope) == 0) return PermissionDeniedError("key lacks the scope");
+  return key;
+}
+
+StatusOr<const ApiKey*> KeyRing::AuthorizeOperator(std::string_view authorization) const {
+  StatusOr<const ApiKey*> key = Identify(authorization);
+  if (!key.ok()) return key;
+  if (!(*key)->tenant.empty()) {
+    return PermissionDeniedError("this acts for every tenant: it needs an operator key, not a tenant's key");
+  }
   return key;
 }
 

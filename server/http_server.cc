@@ -5,6 +5,7 @@
 #include <signal.h>
 
 #include <cstdio>
+#include <optional>
 #include <random>
 #include <regex>
 #include <thread>
@@ -92,6 +93,7 @@ struct HttpService::Exchange {
   std::chrono::steady_clock::time_point start;
   std::string tenant;
   const ApiKey* key = nullptr;
+  std::shared_ptr<const KeyRing> ring;  // keeps `key` alive across a reload
   CallContext Context(bool demo) const {
     return CallContext{request_id, key != nullptr ? key->id : "", demo};
   }
@@ -140,7 +142,7 @@ HttpService::HttpService(ServeOptions options, ServiceConfig config, Backend& ba
     : options_(std::move(options)),
       config_(std::move(config)),
       backend_(backend),
-      keys_(std::make_unique<KeyRing>(config_.keys)),
+      keys_(std::make_shared<const KeyRing>(config_.keys, config_.operators)),
       idempotency_(std::make_unique<IdempotencyCache>(options_.idempotency_ttl, kIdempotencyEntries)),
       http_(std::make_unique<Transport>(std::max<size_t>(options_.threads, 4))) {
   if (!options_.audit_path.empty()) config_.audit_path = options_.audit_path;
@@ -252,9 +254,18 @@ void HttpService::SendReply(Exchange& ex, const Reply& reply) {
 }
 
 bool HttpService::Authorize(Exchange& ex, unsigned scope) {
+  ex.ring = keys_.load();
   const std::string header = ex.req.get_header_value("Authorization");
-  StatusOr<const ApiKey*> key = ex.tenant.empty() ? keys_->AuthorizeAnyTenant(header, scope)
-                                                  : keys_->Authorize(header, ex.tenant, scope);
+  return Admit(ex, ex.tenant.empty() ? ex.ring->AuthorizeAnyTenant(header, scope)
+                                     : ex.ring->Authorize(header, ex.tenant, scope));
+}
+
+bool HttpService::AuthorizeOperator(Exchange& ex) {
+  ex.ring = keys_.load();
+  return Admit(ex, ex.ring->AuthorizeOperator(ex.req.get_header_value("Authorization")));
+}
+
+bool HttpService::Admit(Exchange& ex, StatusOr<const ApiKey*> key) {
   if (key.ok()) {
     ex.key = *key;
     return true;
@@ -330,8 +341,9 @@ void HttpService::HandleGetFaq(Exchange& ex) {
   SendReply(ex, backend_.GetFaq(ex.req.matches[1].str()));
 }
 
+// Reload changes what every tenant is served, so no tenant's key may do it.
 void HttpService::HandleReload(Exchange& ex) {
-  if (!Authorize(ex, kScopeAdmin)) return;
+  if (!AuthorizeOperator(ex)) return;
   SendReply(ex, Reload());
 }
 
@@ -466,17 +478,71 @@ void HttpService::RecordAnswer(Exchange& ex, const char* endpoint, const nlohman
 
 // --- Lifecycle ---
 
-Reply HttpService::Reload() {
-  Reply reply = backend_.Reload();
-  metrics_.ObserveReload(reply.ok());
-  if (reply.ok()) {
-    std::fprintf(stderr, "whyd: rules reloaded: %s\n", Dump(reply.body).c_str());
-  } else {
-    std::fprintf(stderr, "whyd: reload failed, the previous rules keep serving: %s\n",
-                 reply.status.message().c_str());
-    for (const auto& e : reply.errors) std::fprintf(stderr, "  %s: %s\n", e.path.c_str(), e.reason.c_str());
+namespace {
+
+// "file:3:5: reason" lines -> {path, reason} errors.
+std::vector<FieldError> ErrorsFromMessage(const std::string& message) {
+  std::vector<FieldError> errors;
+  size_t start = 0;
+  while (start < message.size()) {
+    size_t end = message.find('\n', start);
+    if (end == std::string::npos) end = message.size();
+    const std::string line = message.substr(start, end - start);
+    const size_t sep = line.find(": ");
+    if (!line.empty()) {
+      errors.push_back(sep == std::string::npos ? FieldError{"", line}
+                                                : FieldError{line.substr(0, sep), line.substr(sep + 2)});
+    }
+    start = end + 1;
   }
-  return reply;
+  return errors;
+}
+
+Reply ReloadFailed(const char* what, const Reply& cause) {
+  std::fprintf(stderr, "whyd: reload failed (%s), the previous rules and config keep serving:%s%s\n", what,
+               cause.errors.empty() ? " " : "", cause.errors.empty() ? cause.status.message().c_str() : "");
+  for (const auto& e : cause.errors) std::fprintf(stderr, "  %s: %s\n", e.path.c_str(), e.reason.c_str());
+  return Reply::Fail(InvalidArgumentError(std::string("the ") + what +
+                                          " did not load; the previous rules and config keep serving"),
+                     cause.errors);
+}
+
+}  // namespace
+
+Reply HttpService::Reload() {
+  std::lock_guard<std::mutex> lock(reload_mu_);
+  std::optional<ServiceConfig> config;
+  if (options_.config_loader) {
+    StatusOr<ServiceConfig> loaded = options_.config_loader();
+    if (!loaded.ok()) {
+      metrics_.ObserveReload(false);
+      const Status& status = loaded.status();
+      return ReloadFailed("config", Reply::Fail(status, ErrorsFromMessage(status.message())));
+    }
+    config = std::move(*loaded);
+  }
+  Reply rules = backend_.Reload();
+  metrics_.ObserveReload(rules.ok());
+  if (!rules.ok()) {
+    if (rules.errors.empty()) rules.errors = ErrorsFromMessage(rules.status.message());
+    return ReloadFailed("rule packs", rules);
+  }
+  nlohmann::json body = {{"reloaded", {"rules"}}, {"rules", std::move(rules.body)}};
+  if (config) {
+    keys_.store(std::make_shared<const KeyRing>(config->keys, config->operators));
+    body["reloaded"].push_back("config");
+    body["config"] = {{"tenants", config->tenants.size()},
+                      {"keys", config->keys.size()},
+                      {"operators", config->operators.size()}};
+    // The audit log is opened once, at Bind(); a new place or retention for
+    // it waits for a restart, and the reply says so.
+    const std::string audit_path = options_.audit_path.empty() ? config->audit_path : options_.audit_path;
+    if (audit_path != config_.audit_path || config->audit_retention_days != config_.audit_retention_days) {
+      body["config"]["restart_needed"] = {"audit"};
+    }
+  }
+  std::fprintf(stderr, "whyd: reloaded: %s\n", Dump(body).c_str());
+  return Reply::Ok(std::move(body));
 }
 
 void HttpService::FlushAuditLog() {

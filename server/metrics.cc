@@ -111,7 +111,7 @@ std::string Metrics::Render() const {
   out += "# HELP whyd_match_confidence Confidence of the FAQ matched to a question.\n";
   out += "# TYPE whyd_match_confidence histogram\n";
   RenderHistogram(out, "whyd_match_confidence", "", confidence_, ConfidenceBounds());
-  out += "# HELP whyd_reloads_total Rule reloads (SIGHUP or POST /v1/admin/reload), by result.\n";
+  out += "# HELP whyd_reloads_total Reloads of the rules and config (SIGHUP or POST /v1/admin/reload), by result.\n";
   out += "# TYPE whyd_reloads_total counter\n";
   out += "whyd_reloads_total{result=\"ok\"} " + std::to_string(reloads_ok_) + "\n";
   out += "whyd_reloads_total{result=\"error\"} " + std::to_string(reloads_error_) + "\n";
