@@ -42,10 +42,13 @@ bool IsSafeRequestId(const std::string& id) {
 
 std::string GenerateRequestId() {
   thread_local std::mt19937_64 rng{std::random_device{}()};
-  char buf[33];
-  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(rng()),
-                static_cast<unsigned long long>(rng()));
-  return buf;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id(32, '0');
+  for (int half = 0; half < 2; ++half) {
+    uint64_t bits = rng();
+    for (int i = 15; i >= 0; --i, bits >>= 4) id[static_cast<size_t>(half * 16 + i)] = kHex[bits & 0xf];
+  }
+  return id;
 }
 
 // X-Request-Id when it is safe, else the trace id of a W3C traceparent
@@ -77,10 +80,30 @@ std::string Dump(const nlohmann::json& body) {
   return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-std::string StringAt(const nlohmann::json& j, const nlohmann::json::json_pointer& ptr) {
-  if (!j.is_object() || !j.contains(ptr)) return "";
-  const nlohmann::json& v = j.at(ptr);
-  return v.is_string() ? v.get<std::string>() : "";
+// The member at `path` of nested objects, or nullptr. (A json_pointer would
+// parse its text and allocate on every call; this runs for every answer.)
+const nlohmann::json* MemberAt(const nlohmann::json& j, std::initializer_list<const char*> path) {
+  const nlohmann::json* at = &j;
+  for (const char* name : path) {
+    if (!at->is_object()) return nullptr;
+    auto it = at->find(name);
+    if (it == at->end()) return nullptr;
+    at = &*it;
+  }
+  return at;
+}
+
+std::string StringAt(const nlohmann::json& j, std::initializer_list<const char*> path) {
+  const nlohmann::json* v = MemberAt(j, path);
+  return v != nullptr && v->is_string() ? v->get<std::string>() : "";
+}
+
+// Response::set_content copies the body; responses are built once and moved.
+void SetBody(httplib::Response& res, std::string body, std::string_view content_type) {
+  res.body = std::move(body);
+  auto range = res.headers.equal_range("Content-Type");
+  res.headers.erase(range.first, range.second);
+  res.set_header("Content-Type", std::string(content_type));
 }
 
 }  // namespace
@@ -232,14 +255,14 @@ void HttpService::Finish(Exchange& ex) {
 
 void HttpService::SendJson(Exchange& ex, int status, const nlohmann::json& body) {
   ex.res.status = status;
-  ex.res.set_content(Dump(body), kJsonType);
+  SetBody(ex.res, Dump(body), kJsonType);
 }
 
 void HttpService::SendProblem(Exchange& ex, int status, std::string_view detail,
                               const std::vector<FieldError>& errors) {
   ex.res.status = status;
   if (status == 401) ex.res.set_header("WWW-Authenticate", "Bearer");
-  ex.res.set_content(Dump(MakeProblem(status, detail, errors)), std::string(kProblemContentType));
+  SetBody(ex.res, Dump(MakeProblem(status, detail, errors)), kProblemContentType);
 }
 
 void HttpService::SendReply(Exchange& ex, const Reply& reply) {
@@ -305,7 +328,7 @@ void HttpService::HandlePage(Exchange& ex) {
   const PageAsset* asset = FindPageAsset(name);
   if (asset == nullptr) return SendProblem(ex, 404, "no such page");
   ex.res.status = 200;
-  ex.res.set_content(std::string(asset->body), std::string(asset->content_type));
+  SetBody(ex.res, std::string(asset->body), asset->content_type);
   ex.res.set_header("Content-Security-Policy",
                     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                     "frame-ancestors 'none'");
@@ -323,12 +346,12 @@ void HttpService::HandleReadyz(Exchange& ex) {
 
 void HttpService::HandleMetrics(Exchange& ex) {
   ex.res.status = 200;
-  ex.res.set_content(metrics_.Render(), "text/plain; version=0.0.4; charset=utf-8");
+  SetBody(ex.res, metrics_.Render(), "text/plain; version=0.0.4; charset=utf-8");
 }
 
 void HttpService::HandleOpenApi(Exchange& ex) {
   ex.res.status = 200;
-  ex.res.set_content(std::string(OpenApiDocument()), kJsonType);
+  SetBody(ex.res, std::string(OpenApiDocument()), kJsonType);
 }
 
 void HttpService::HandleListFaqs(Exchange& ex) {
@@ -452,25 +475,24 @@ void HttpService::RecordAnswer(Exchange& ex, const char* endpoint, const nlohman
   if (reply.ok() && reply.body.is_object()) {
     if (auto f = reply.body.find("findings"); f != reply.body.end() && f->is_array()) {
       for (const auto& finding : *f) {
-        std::string cause = StringAt(finding, "/cause"_json_pointer);
+        std::string cause = StringAt(finding, {"cause"});
         if (cause.empty()) continue;
         metrics_.ObserveFinding(cause);
         causes.push_back(std::move(cause));
       }
     }
-    faq = StringAt(reply.body, "/faq/id"_json_pointer);
-    const nlohmann::json::json_pointer confidence("/faq/confidence");
-    if (reply.body.contains(confidence) && reply.body.at(confidence).is_number()) {
-      metrics_.ObserveMatchConfidence(reply.body.at(confidence).get<double>());
+    faq = StringAt(reply.body, {"faq", "id"});
+    if (const nlohmann::json* confidence = MemberAt(reply.body, {"faq", "confidence"});
+        confidence != nullptr && confidence->is_number()) {
+      metrics_.ObserveMatchConfidence(confidence->get<double>());
     }
-    subject = StringAt(reply.body, "/subject/user/id"_json_pointer);
+    subject = StringAt(reply.body, {"subject", "user", "id"});
   }
-  if (subject.empty()) subject = StringAt(request, "/subject/user"_json_pointer);
-  if (subject.empty()) subject = StringAt(request, "/subject/email"_json_pointer);
   if (!audit_log_) return;
-  const std::string asker = std::string(endpoint) == "triage"
-                                ? StringAt(request, "/requester"_json_pointer)
-                                : StringAt(request, "/asker"_json_pointer);
+  if (subject.empty()) subject = StringAt(request, {"subject", "user"});
+  if (subject.empty()) subject = StringAt(request, {"subject", "email"});
+  const std::string asker = std::string(endpoint) == "triage" ? StringAt(request, {"requester"})
+                                                              : StringAt(request, {"asker"});
   audit_log_->Record(AuditEntry{0, ex.request_id, ex.tenant, ex.key != nullptr ? ex.key->id : "",
                                 endpoint, asker, subject, faq, std::move(causes),
                                 HttpStatusFor(reply.status)});

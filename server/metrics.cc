@@ -50,11 +50,17 @@ void Metrics::Observe(Histogram& h, const std::vector<double>& bounds, double va
   h.sum += value;
 }
 
-void Metrics::ObserveRequest(const std::string& route, const std::string& method, int status,
-                             double seconds) {
+void Metrics::ObserveRequest(std::string_view route, std::string_view method, int status, double seconds) {
   std::lock_guard<std::mutex> lock(mu_);
-  ++requests_[{route, method, status}];
-  Observe(latency_[route], LatencyBounds(), seconds);
+  const std::tuple<std::string_view, std::string_view, int> key{route, method, status};
+  auto count = requests_.find(key);
+  if (count == requests_.end()) {
+    count = requests_.emplace(std::tuple<std::string, std::string, int>{route, method, status}, 0).first;
+  }
+  ++count->second;
+  auto latency = latency_.find(route);
+  if (latency == latency_.end()) latency = latency_.emplace(std::string(route), Histogram{}).first;
+  Observe(latency->second, LatencyBounds(), seconds);
 }
 
 void Metrics::ObserveFinding(const std::string& cause) {
