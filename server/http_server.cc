@@ -493,9 +493,11 @@ void HttpService::RecordAnswer(Exchange& ex, const char* endpoint, const nlohman
   if (subject.empty()) subject = StringAt(request, {"subject", "email"});
   const std::string asker = std::string(endpoint) == "triage" ? StringAt(request, {"requester"})
                                                               : StringAt(request, {"asker"});
-  audit_log_->Record(AuditEntry{0, ex.request_id, ex.tenant, ex.key != nullptr ? ex.key->id : "",
-                                endpoint, asker, subject, faq, std::move(causes),
-                                HttpStatusFor(reply.status)});
+  if (!audit_log_->Record(AuditEntry{0, ex.request_id, ex.tenant, ex.key != nullptr ? ex.key->id : "",
+                                     endpoint, asker, subject, faq, std::move(causes),
+                                     HttpStatusFor(reply.status)})) {
+    metrics_.ObserveAuditDropped();
+  }
 }
 
 // --- Lifecycle ---

@@ -78,6 +78,11 @@ void Metrics::ObserveReload(bool ok) {
   ++(ok ? reloads_ok_ : reloads_error_);
 }
 
+void Metrics::ObserveAuditDropped() {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++audit_dropped_;
+}
+
 void Metrics::RenderHistogram(std::string& out, const std::string& name, const std::string& labels,
                               const Histogram& h, const std::vector<double>& bounds) {
   const std::string sep = labels.empty() ? "" : ",";
@@ -121,6 +126,9 @@ std::string Metrics::Render() const {
   out += "# TYPE whyd_reloads_total counter\n";
   out += "whyd_reloads_total{result=\"ok\"} " + std::to_string(reloads_ok_) + "\n";
   out += "whyd_reloads_total{result=\"error\"} " + std::to_string(reloads_error_) + "\n";
+  out += "# HELP whyd_audit_dropped_total Audit rows dropped because the writer fell behind.\n";
+  out += "# TYPE whyd_audit_dropped_total counter\n";
+  out += "whyd_audit_dropped_total " + std::to_string(audit_dropped_) + "\n";
   return out;
 }
 

@@ -32,6 +32,7 @@ class Metrics {
   void ObserveFinding(const std::string& cause);
   void ObserveMatchConfidence(double confidence);
   void ObserveReload(bool ok);
+  void ObserveAuditDropped();
 
   std::string Render() const;
 
@@ -54,6 +55,7 @@ class Metrics {
   Histogram confidence_;
   uint64_t reloads_ok_ = 0;
   uint64_t reloads_error_ = 0;
+  uint64_t audit_dropped_ = 0;
 };
 
 }  // namespace whyd
