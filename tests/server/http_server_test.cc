@@ -1,6 +1,7 @@
 // The HTTP contract of `whyd serve` (shared/spec/api.md) over the fake backend:
 // authentication, problem+json, limits, content types, routing, reload,
 // idempotent triage, request ids and draining.
+#include <atomic>
 #include <chrono>
 #include <optional>
 #include <set>
@@ -414,6 +415,31 @@ TEST_CASE("stopping drains requests in flight, then refuses new connections") {
   CHECK(!idle.Get("/healthz"));
   auto after = server.Client().Get("/healthz");
   CHECK(!after);
+}
+
+TEST_CASE("a stop that comes before serving begins is not lost") {
+  // SIGTERM can land between Bind() and Serve(); httplib's stop() does
+  // nothing before its accept loop runs, so the loop looks again when idle.
+  FakeBackend backend;
+  ServeOptions options;
+  options.port = 0;
+  options.access_log = "off";
+  options.threads = 4;
+  HttpService service(options, TestConfig(), backend);
+  REQUIRE(service.Bind().ok());
+  service.Stop();
+  std::atomic<bool> returned{false};
+  std::thread serving([&] {
+    CHECK(service.Serve().ok());
+    returned = true;
+  });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);  // hang guard
+  while (!returned && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK(returned);
+  if (!returned) service.Stop();  // the loop runs now: let the thread end
+  serving.join();
 }
 
 }  // namespace
