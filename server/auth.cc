@@ -7,12 +7,24 @@
 
 namespace whyd {
 
+namespace {
+
+// OpenSSL 3 resolves EVP_sha256() through its provider lookup on every digest
+// (a property query under a lock); every request hashes its key, so the
+// algorithm is fetched once and kept for the life of the process.
+const EVP_MD* Sha256Algorithm() {
+  static EVP_MD* const fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return fetched != nullptr ? fetched : EVP_sha256();
+}
+
+}  // namespace
+
 Sha256Digest Sha256(std::string_view data) {
   Sha256Digest digest{};
   unsigned int length = 0;
-  // EVP_Digest with a static EVP_MD cannot fail short of memory exhaustion; a
+  // EVP_Digest with a fetched EVP_MD cannot fail short of memory exhaustion; a
   // zero digest then matches no configured key.
-  if (EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
+  if (EVP_Digest(data.data(), data.size(), digest.data(), &length, Sha256Algorithm(), nullptr) != 1) {
     digest.fill(0);
   }
   return digest;
