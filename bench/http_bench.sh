@@ -2,7 +2,9 @@
 # HTTP benchmark of `whyd serve`: POST ask at 1, 8 and 64 keep-alive
 # connections with wrk (bench/ask_rotate.lua rotates questions, askers and
 # subjects), plus cold start to ready. Reports req/s, p50/p99/max latency,
-# errors and how long a new client waited mid-run; fails when a run has errors
+# errors, how long a new client waited mid-run, and the server's CPU time (user
+# + system) per request, which a machine shared with other work disturbs far
+# less than req/s or latency; fails when a run has errors
 # or a client was starved (a request over 1.5 s, or the probe over 1 s).
 #
 #   bench/http_bench.sh [WHYD_BINARY] [--duration SECONDS] [-- extra serve args]
@@ -47,9 +49,12 @@ export WHYD_KEY
 [ -n "$WHYD_KEY" ] || { echo "no demo key printed" >&2; exit 1; }
 
 status=0
-printf '%-12s %10s %9s %9s %9s %8s %7s %9s\n' connections req/s p50_us p99_us max_us non200 errors probe_ms
+printf '%-12s %10s %9s %9s %9s %8s %7s %9s %10s\n' connections req/s p50_us p99_us max_us non200 errors probe_ms cpu_us/req
+clock_ticks=$(getconf CLK_TCK)
+server_ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; }
 for connections in 1 8 64; do
   threads=$(( connections < 2 ? 1 : 2 ))
+  ticks_before=$(server_ticks)
   wrk -t"$threads" -c"$connections" -d"${duration}s" --timeout 2s -s "$here/ask_rotate.lua" \
       "http://127.0.0.1:$port" >"$out.wrk" &
   wrk_pid=$!
@@ -60,11 +65,14 @@ for connections in 1 8 64; do
   probe_ms=$(curl -s -o /dev/null --max-time 3 -w '%{time_total}' "http://127.0.0.1:$port/healthz" |
              awk '{printf "%d", $1 * 1000}') || probe_ms=3000
   wait $wrk_pid
+  ticks_after=$(server_ticks)
   line=$(grep '^RESULT' "$out.wrk")
   eval "$(echo "$line" | sed 's/^RESULT //')"
   errors=$((connect + read + write + timeout))
-  printf '%-12s %10s %9s %9s %9s %8s %7s %9s\n' "$connections" "$rps" "$p50_us" "$p99_us" "$max_us" \
-    "$non200" "$errors" "$probe_ms"
+  cpu_us=$(awk -v t=$((ticks_after - ticks_before)) -v hz="$clock_ticks" -v n="$requests" \
+           'BEGIN { printf "%d", (n > 0 ? t * 1e6 / hz / n : 0) }')
+  printf '%-12s %10s %9s %9s %9s %8s %7s %9s %10s\n' "$connections" "$rps" "$p50_us" "$p99_us" "$max_us" \
+    "$non200" "$errors" "$probe_ms" "$cpu_us"
   if [ "$errors" -ne 0 ] || [ "$non200" -ne 0 ]; then
     echo "  FAIL: $errors socket errors, $non200 non-200 answers" >&2
     status=1

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "server/json_writer.h"
+
 namespace whyd {
 
 StatusOr<std::unique_ptr<AccessLog>> AccessLog::Open(const std::string& target) {
@@ -43,8 +45,8 @@ void AccessLog::Write(const AccessRecord& r) {
   };
   if (!r.tenant.empty()) line["tenant"] = r.tenant;
   if (!r.key_id.empty()) line["key_id"] = r.key_id;
-  // Replace invalid UTF-8 in client-sent paths rather than throwing.
-  std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  // Replaces invalid UTF-8 in client-sent paths rather than throwing.
+  std::string text = DumpJson(line);
   text.push_back('\n');
   std::lock_guard<std::mutex> lock(mu_);
   std::fwrite(text.data(), 1, text.size(), out_);

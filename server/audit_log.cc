@@ -1,6 +1,7 @@
 // SQLite audit log; see audit_log.h.
 #include "server/audit_log.h"
 
+#include <algorithm>
 #include <ctime>
 #include <cstdio>
 
@@ -30,7 +31,8 @@ CREATE INDEX IF NOT EXISTS audit_at ON audit(at);
 
 }  // namespace
 
-StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& path, int retention_days) {
+StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& path, int retention_days,
+                                                    size_t max_queued) {
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                       nullptr) != SQLITE_OK) {
@@ -38,6 +40,9 @@ StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& path, int 
     sqlite3_close(db);
     return InvalidArgumentError("cannot open audit log " + path + ": " + message);
   }
+  // Another process reading the log (a report, a backup) may lock it for a
+  // moment; the writer waits that out instead of losing the batch.
+  sqlite3_busy_timeout(db, 5000);
   char* error = nullptr;
   if (sqlite3_exec(db, kSchema, nullptr, nullptr, &error) != SQLITE_OK) {
     std::string message = error ? error : "unknown error";
@@ -45,14 +50,14 @@ StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& path, int 
     sqlite3_close(db);
     return InvalidArgumentError("cannot create audit table in " + path + ": " + message);
   }
-  std::unique_ptr<AuditLog> log(new AuditLog(db, retention_days));
+  std::unique_ptr<AuditLog> log(new AuditLog(db, retention_days, std::max<size_t>(max_queued, 1)));
   StatusOr<int> pruned = log->Prune();
   if (!pruned.ok()) return pruned.status();
   return log;
 }
 
-AuditLog::AuditLog(sqlite3* db, int retention_days)
-    : db_(db), retention_days_(retention_days), last_prune_(std::chrono::steady_clock::now()) {
+AuditLog::AuditLog(sqlite3* db, int retention_days, size_t max_queued)
+    : db_(db), retention_days_(retention_days), max_queued_(max_queued), last_prune_(std::chrono::steady_clock::now()) {
   writer_ = std::thread([this] { WriterLoop(); });
 }
 
@@ -66,14 +71,27 @@ AuditLog::~AuditLog() {
   sqlite3_close(db_);
 }
 
-void AuditLog::Record(AuditEntry entry) {
+bool AuditLog::Record(AuditEntry entry) {
   if (entry.unix_time == 0) entry.unix_time = static_cast<int64_t>(std::time(nullptr));
   {
     std::lock_guard<std::mutex> lock(mu_);
+    if (queue_.size() >= max_queued_) {
+      if (dropped_++ % 10000 == 0) {
+        std::fprintf(stderr, "whyd: audit log queue full (%zu rows): dropping rows (%llu so far)\n",
+                     max_queued_, static_cast<unsigned long long>(dropped_));
+      }
+      return false;
+    }
     queue_.push_back(std::move(entry));
     ++queued_;
   }
   wake_.notify_one();
+  return true;
+}
+
+uint64_t AuditLog::dropped() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return dropped_;
 }
 
 void AuditLog::Flush() {

@@ -7,12 +7,24 @@
 
 namespace whyd {
 
+namespace {
+
+// OpenSSL 3 resolves EVP_sha256() through its provider lookup on every digest
+// (a property query under a lock); every request hashes its key, so the
+// algorithm is fetched once and kept for the life of the process.
+const EVP_MD* Sha256Algorithm() {
+  static EVP_MD* const fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return fetched != nullptr ? fetched : EVP_sha256();
+}
+
+}  // namespace
+
 Sha256Digest Sha256(std::string_view data) {
   Sha256Digest digest{};
   unsigned int length = 0;
-  // EVP_Digest with a static EVP_MD cannot fail short of memory exhaustion; a
+  // EVP_Digest with a fetched EVP_MD cannot fail short of memory exhaustion; a
   // zero digest then matches no configured key.
-  if (EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
+  if (EVP_Digest(data.data(), data.size(), digest.data(), &length, Sha256Algorithm(), nullptr) != 1) {
     digest.fill(0);
   }
   return digest;
@@ -50,6 +62,14 @@ StatusOr<std::string> NewApiKey() {
   return key;
 }
 
+KeyRing::KeyRing(std::vector<ApiKey> keys, const std::vector<ApiKey>& operators) : keys_(std::move(keys)) {
+  for (ApiKey key : operators) {
+    key.tenant.clear();  // what makes it an operator key below
+    key.scopes = 0;
+    keys_.push_back(std::move(key));
+  }
+}
+
 StatusOr<const ApiKey*> KeyRing::Identify(std::string_view authorization) const {
   constexpr std::string_view kBearer = "Bearer ";
   if (authorization.empty()) return UnauthenticatedError("missing Authorization: Bearer <key>");
@@ -71,7 +91,7 @@ StatusOr<const ApiKey*> KeyRing::Authorize(std::string_view authorization, std::
                                            unsigned scope) const {
   StatusOr<const ApiKey*> key = Identify(authorization);
   if (!key.ok()) return key;
-  if ((*key)->tenant != tenant || ((*key)->scopes & scope) == 0) {
+  if (tenant.empty() || (*key)->tenant != tenant || ((*key)->scopes & scope) == 0) {
     return PermissionDeniedError("key may not do this for this tenant");
   }
   return key;
@@ -82,6 +102,15 @@ StatusOr<const ApiKey*> KeyRing::AuthorizeAnyTenant(std::string_view authorizati
   StatusOr<const ApiKey*> key = Identify(authorization);
   if (!key.ok()) return key;
   if (((*key)->scopes & scope) == 0) return PermissionDeniedError("key lacks the scope");
+  return key;
+}
+
+StatusOr<const ApiKey*> KeyRing::AuthorizeOperator(std::string_view authorization) const {
+  StatusOr<const ApiKey*> key = Identify(authorization);
+  if (!key.ok()) return key;
+  if (!(*key)->tenant.empty()) {
+    return PermissionDeniedError("this acts for every tenant: it needs an operator key, not a tenant's key");
+  }
   return key;
 }
 

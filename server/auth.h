@@ -25,7 +25,8 @@ StatusOr<std::string> NewApiKey();
 
 class KeyRing {
  public:
-  explicit KeyRing(std::vector<ApiKey> keys) : keys_(std::move(keys)) {}
+  // Tenant keys, and operator keys (tenant and scopes empty; config.h).
+  explicit KeyRing(std::vector<ApiKey> keys, const std::vector<ApiKey>& operators = {});
 
   // Checks an Authorization header for `tenant` and `scope`:
   //   missing header, not "Bearer", unknown key        -> kUnauthenticated
@@ -33,8 +34,12 @@ class KeyRing {
   // On success returns the matching key (owned by the ring).
   StatusOr<const ApiKey*> Authorize(std::string_view authorization, std::string_view tenant,
                                     unsigned scope) const;
-  // As Authorize, for calls that belong to no tenant (admin reload).
+  // As Authorize, for calls about no tenant's data (the FAQ catalogue): any
+  // tenant's key with one of `scope`. Operator keys hold no scope.
   StatusOr<const ApiKey*> AuthorizeAnyTenant(std::string_view authorization, unsigned scope) const;
+  // For calls that change the process for every tenant (reload): an operator
+  // key; a tenant key, whatever its scopes, is kPermissionDenied.
+  StatusOr<const ApiKey*> AuthorizeOperator(std::string_view authorization) const;
 
  private:
   StatusOr<const ApiKey*> Identify(std::string_view authorization) const;

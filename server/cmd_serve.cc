@@ -49,14 +49,25 @@ bool ParseListen(const std::string& value, whyd::ServeOptions* options) {
   return !options->host.empty();
 }
 
-// The demo's one tenant and a key with every scope, made fresh at each start.
-whyd::StatusOr<std::string> AddDemoKey(whyd::ServiceConfig* config) {
-  whyd::StatusOr<std::string> key = whyd::NewApiKey();
-  if (!key.ok()) return key;
+// The demo's one tenant and its key with every tenant scope, made fresh at
+// each start and added again to every reloaded config.
+void AddDemoKey(const std::string& key, whyd::ServiceConfig* config) {
   config->tenants.insert("demo");
-  config->keys.push_back({"demo", "demo", whyd::Sha256(*key),
+  config->keys.push_back({"demo", "demo", whyd::Sha256(key),
                           whyd::kScopeAsk | whyd::kScopeTriage | whyd::kScopeIngest | whyd::kScopeAdmin});
-  return key;
+}
+
+// The config as `whyd serve` runs with it: the --config file (none: no keys),
+// plus the demo key in demo mode. Called at start and on every reload.
+whyd::StatusOr<whyd::ServiceConfig> LoadConfig(const std::string& path, const std::string& demo_key) {
+  whyd::ServiceConfig config;
+  if (!path.empty()) {
+    whyd::StatusOr<whyd::ServiceConfig> loaded = whyd::ServiceConfig::LoadFile(path);
+    if (!loaded.ok()) return loaded.status();
+    config = std::move(*loaded);
+  }
+  if (!demo_key.empty()) AddDemoKey(demo_key, &config);
+  return config;
 }
 
 // The store and the backend that serves from it, kept alive together.
@@ -154,25 +165,25 @@ int RunServe(const std::vector<std::string>& args) {
     }
   }
 
-  whyd::ServiceConfig config;
-  if (!options.config_path.empty()) {
-    whyd::StatusOr<whyd::ServiceConfig> loaded = whyd::ServiceConfig::LoadFile(options.config_path);
-    if (!loaded.ok()) {
-      std::fprintf(stderr, "whyd serve: %s\n", loaded.status().message().c_str());
-      return 2;
-    }
-    config = std::move(*loaded);
-  }
   std::string demo_key;
   if (options.demo) {
-    whyd::StatusOr<std::string> key = AddDemoKey(&config);
+    whyd::StatusOr<std::string> key = whyd::NewApiKey();
     if (!key.ok()) {
       std::fprintf(stderr, "whyd serve: %s\n", key.status().message().c_str());
       return 2;
     }
     demo_key = *key;
-  } else if (config.keys.empty()) {
+  }
+  whyd::StatusOr<whyd::ServiceConfig> config = LoadConfig(options.config_path, demo_key);
+  if (!config.ok()) {
+    std::fprintf(stderr, "whyd serve: %s\n", config.status().message().c_str());
+    return 2;
+  }
+  if (config->keys.empty()) {
     std::fprintf(stderr, "whyd serve: no API keys configured (--config FILE; `whyd key new` makes one)\n");
+  }
+  if (!options.config_path.empty()) {
+    options.config_loader = [path = options.config_path, demo_key] { return LoadConfig(path, demo_key); };
   }
 
   whyd::StatusOr<std::unique_ptr<whyd::Backend>> backend = OpenBackend(options);
@@ -184,7 +195,7 @@ int RunServe(const std::vector<std::string>& args) {
     std::printf("whyd: demo key (all scopes, tenant demo): %s\n", demo_key.c_str());
     options.demo_key = demo_key;
   }
-  return whyd::RunServer(options, config, **backend);
+  return whyd::RunServer(options, *config, **backend);
 }
 
 }  // namespace

@@ -91,6 +91,47 @@ StatusOr<ServiceConfig> ParseTree(const YAML::Node& root, const std::string& sou
       config.keys.push_back(std::move(key));
     }
   }
+  if (const YAML::Node operators = root["operators"]) {
+    if (!operators.IsSequence()) {
+      return InvalidArgumentError(Where(source, operators) + ": operators must be a list of {id, sha256}");
+    }
+    for (const auto& node : operators) {
+      if (!node.IsMap() || !node["id"] || !node["sha256"]) {
+        return InvalidArgumentError(Where(source, node) + ": an operator key needs id and sha256");
+      }
+      if (node["scopes"]) {
+        return InvalidArgumentError(Where(source, node["scopes"]) +
+                                    ": an operator key has no scopes (it may reload, and nothing else)");
+      }
+      ApiKey key;
+      key.id = node["id"].as<std::string>();
+      if (!ParseHexDigest(node["sha256"].as<std::string>(), &key.sha256)) {
+        return InvalidArgumentError(Where(source, node["sha256"]) +
+                                    ": sha256 must be 64 hex digits (the hash, never the key)");
+      }
+      for (const auto& other : config.operators) {
+        if (other.id == key.id) {
+          return InvalidArgumentError(Where(source, node) + ": duplicate operator id '" + key.id + "'");
+        }
+      }
+      config.operators.push_back(std::move(key));
+    }
+  }
+  // One key, one identity: with a hash listed twice, which holder is asking
+  // (and which tenant or operator rights apply) would be a guess.
+  std::vector<const ApiKey*> all;
+  for (const auto& k : config.keys) all.push_back(&k);
+  for (const auto& k : config.operators) all.push_back(&k);
+  for (size_t i = 0; i < all.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (all[i]->sha256 == all[j]->sha256) {
+        auto name = [](const ApiKey* k) {
+          return k->tenant.empty() ? "operator '" + k->id + "'" : "key '" + k->id + "' of tenant " + k->tenant;
+        };
+        return InvalidArgumentError(source + ": " + name(all[i]) + " has the same sha256 as " + name(all[j]));
+      }
+    }
+  }
   if (const YAML::Node audit = root["audit"]) {
     if (audit["path"]) config.audit_path = audit["path"].as<std::string>();
     if (audit["retention_days"]) {

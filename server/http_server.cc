@@ -5,6 +5,7 @@
 #include <signal.h>
 
 #include <cstdio>
+#include <optional>
 #include <random>
 #include <regex>
 #include <thread>
@@ -15,10 +16,12 @@
 #include "server/audit_log.h"
 #include "server/auth.h"
 #include "server/idempotency.h"
+#include "server/json_writer.h"
 #include "server/openapi.h"
 #include "server/page_assets.h"
 #include "server/problem.h"
 #include "server/request_shape.h"
+#include "server/transport.h"
 
 namespace whyd {
 namespace {
@@ -40,10 +43,13 @@ bool IsSafeRequestId(const std::string& id) {
 
 std::string GenerateRequestId() {
   thread_local std::mt19937_64 rng{std::random_device{}()};
-  char buf[33];
-  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(rng()),
-                static_cast<unsigned long long>(rng()));
-  return buf;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id(32, '0');
+  for (int half = 0; half < 2; ++half) {
+    uint64_t bits = rng();
+    for (int i = 15; i >= 0; --i, bits >>= 4) id[static_cast<size_t>(half * 16 + i)] = kHex[bits & 0xf];
+  }
+  return id;
 }
 
 // X-Request-Id when it is safe, else the trace id of a W3C traceparent
@@ -70,15 +76,34 @@ bool IsJsonContentType(const std::string& header) {
          (media.size() > 5 && media.compare(media.size() - 5, 5, "+json") == 0);
 }
 
-std::string Dump(const nlohmann::json& body) {
-  // Backends may pass through bytes from the store; never throw on bad UTF-8.
-  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+// Backends may pass through bytes from the store; this never throws on bad
+// UTF-8 (json_writer.h: the library's dump(), faster).
+std::string Dump(const nlohmann::json& body) { return DumpJson(body); }
+
+// The member at `path` of nested objects, or nullptr. (A json_pointer would
+// parse its text and allocate on every call; this runs for every answer.)
+const nlohmann::json* MemberAt(const nlohmann::json& j, std::initializer_list<const char*> path) {
+  const nlohmann::json* at = &j;
+  for (const char* name : path) {
+    if (!at->is_object()) return nullptr;
+    auto it = at->find(name);
+    if (it == at->end()) return nullptr;
+    at = &*it;
+  }
+  return at;
 }
 
-std::string StringAt(const nlohmann::json& j, const nlohmann::json::json_pointer& ptr) {
-  if (!j.is_object() || !j.contains(ptr)) return "";
-  const nlohmann::json& v = j.at(ptr);
-  return v.is_string() ? v.get<std::string>() : "";
+std::string StringAt(const nlohmann::json& j, std::initializer_list<const char*> path) {
+  const nlohmann::json* v = MemberAt(j, path);
+  return v != nullptr && v->is_string() ? v->get<std::string>() : "";
+}
+
+// Response::set_content copies the body; responses are built once and moved.
+void SetBody(httplib::Response& res, std::string body, std::string_view content_type) {
+  res.body = std::move(body);
+  auto range = res.headers.equal_range("Content-Type");
+  res.headers.erase(range.first, range.second);
+  res.set_header("Content-Type", std::string(content_type));
 }
 
 }  // namespace
@@ -91,6 +116,7 @@ struct HttpService::Exchange {
   std::chrono::steady_clock::time_point start;
   std::string tenant;
   const ApiKey* key = nullptr;
+  std::shared_ptr<const KeyRing> ring;  // keeps `key` alive across a reload
   CallContext Context(bool demo) const {
     return CallContext{request_id, key != nullptr ? key->id : "", demo};
   }
@@ -139,16 +165,15 @@ HttpService::HttpService(ServeOptions options, ServiceConfig config, Backend& ba
     : options_(std::move(options)),
       config_(std::move(config)),
       backend_(backend),
-      keys_(std::make_unique<KeyRing>(config_.keys)),
+      keys_(std::make_shared<const KeyRing>(config_.keys, config_.operators)),
       idempotency_(std::make_unique<IdempotencyCache>(options_.idempotency_ttl, kIdempotencyEntries)),
-      http_(std::make_unique<httplib::Server>()) {
+      http_(std::make_unique<Transport>(std::max<size_t>(options_.threads, 4))) {
   if (!options_.audit_path.empty()) config_.audit_path = options_.audit_path;
   // Without TCP_NODELAY small responses wait for the delayed ACK (~40 ms).
   http_->set_tcp_nodelay(true);
   // A keep-alive connection holds a pool thread for its whole life, so the pool
-  // must be larger than the number of concurrent clients (httplib's default is 8).
-  const size_t threads = std::max<size_t>(options_.threads, 4);
-  http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // (sized above) must be larger than the number of concurrent clients
+  // (httplib's default is 8).
   http_->set_keep_alive_max_count(options_.keep_alive_max_requests);
   http_->set_keep_alive_timeout(options_.keep_alive_timeout_seconds);
   http_->set_read_timeout(options_.read_timeout_seconds, 0);
@@ -215,6 +240,9 @@ void HttpService::Dispatch(const char* route, RouteFn fn, const httplib::Request
 
 void HttpService::Finish(Exchange& ex) {
   ex.res.set_header("X-Request-Id", ex.request_id);
+  // A request that was already being read when the drain began is answered,
+  // and the client learns that this connection ends with it.
+  if (http_->draining()) ex.res.set_header("Connection", "close");
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - ex.start).count();
   metrics_.ObserveRequest(ex.route, ex.req.method, ex.res.status, seconds);
@@ -227,14 +255,14 @@ void HttpService::Finish(Exchange& ex) {
 
 void HttpService::SendJson(Exchange& ex, int status, const nlohmann::json& body) {
   ex.res.status = status;
-  ex.res.set_content(Dump(body), kJsonType);
+  SetBody(ex.res, Dump(body), kJsonType);
 }
 
 void HttpService::SendProblem(Exchange& ex, int status, std::string_view detail,
                               const std::vector<FieldError>& errors) {
   ex.res.status = status;
   if (status == 401) ex.res.set_header("WWW-Authenticate", "Bearer");
-  ex.res.set_content(Dump(MakeProblem(status, detail, errors)), std::string(kProblemContentType));
+  SetBody(ex.res, Dump(MakeProblem(status, detail, errors)), kProblemContentType);
 }
 
 void HttpService::SendReply(Exchange& ex, const Reply& reply) {
@@ -249,9 +277,18 @@ void HttpService::SendReply(Exchange& ex, const Reply& reply) {
 }
 
 bool HttpService::Authorize(Exchange& ex, unsigned scope) {
+  ex.ring = keys_.load();
   const std::string header = ex.req.get_header_value("Authorization");
-  StatusOr<const ApiKey*> key = ex.tenant.empty() ? keys_->AuthorizeAnyTenant(header, scope)
-                                                  : keys_->Authorize(header, ex.tenant, scope);
+  return Admit(ex, ex.tenant.empty() ? ex.ring->AuthorizeAnyTenant(header, scope)
+                                     : ex.ring->Authorize(header, ex.tenant, scope));
+}
+
+bool HttpService::AuthorizeOperator(Exchange& ex) {
+  ex.ring = keys_.load();
+  return Admit(ex, ex.ring->AuthorizeOperator(ex.req.get_header_value("Authorization")));
+}
+
+bool HttpService::Admit(Exchange& ex, StatusOr<const ApiKey*> key) {
   if (key.ok()) {
     ex.key = *key;
     return true;
@@ -291,7 +328,7 @@ void HttpService::HandlePage(Exchange& ex) {
   const PageAsset* asset = FindPageAsset(name);
   if (asset == nullptr) return SendProblem(ex, 404, "no such page");
   ex.res.status = 200;
-  ex.res.set_content(std::string(asset->body), std::string(asset->content_type));
+  SetBody(ex.res, std::string(asset->body), asset->content_type);
   ex.res.set_header("Content-Security-Policy",
                     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                     "frame-ancestors 'none'");
@@ -309,12 +346,12 @@ void HttpService::HandleReadyz(Exchange& ex) {
 
 void HttpService::HandleMetrics(Exchange& ex) {
   ex.res.status = 200;
-  ex.res.set_content(metrics_.Render(), "text/plain; version=0.0.4; charset=utf-8");
+  SetBody(ex.res, metrics_.Render(), "text/plain; version=0.0.4; charset=utf-8");
 }
 
 void HttpService::HandleOpenApi(Exchange& ex) {
   ex.res.status = 200;
-  ex.res.set_content(std::string(OpenApiDocument()), kJsonType);
+  SetBody(ex.res, std::string(OpenApiDocument()), kJsonType);
 }
 
 void HttpService::HandleListFaqs(Exchange& ex) {
@@ -327,8 +364,9 @@ void HttpService::HandleGetFaq(Exchange& ex) {
   SendReply(ex, backend_.GetFaq(ex.req.matches[1].str()));
 }
 
+// Reload changes what every tenant is served, so no tenant's key may do it.
 void HttpService::HandleReload(Exchange& ex) {
-  if (!Authorize(ex, kScopeAdmin)) return;
+  if (!AuthorizeOperator(ex)) return;
   SendReply(ex, Reload());
 }
 
@@ -437,43 +475,98 @@ void HttpService::RecordAnswer(Exchange& ex, const char* endpoint, const nlohman
   if (reply.ok() && reply.body.is_object()) {
     if (auto f = reply.body.find("findings"); f != reply.body.end() && f->is_array()) {
       for (const auto& finding : *f) {
-        std::string cause = StringAt(finding, "/cause"_json_pointer);
+        std::string cause = StringAt(finding, {"cause"});
         if (cause.empty()) continue;
         metrics_.ObserveFinding(cause);
         causes.push_back(std::move(cause));
       }
     }
-    faq = StringAt(reply.body, "/faq/id"_json_pointer);
-    const nlohmann::json::json_pointer confidence("/faq/confidence");
-    if (reply.body.contains(confidence) && reply.body.at(confidence).is_number()) {
-      metrics_.ObserveMatchConfidence(reply.body.at(confidence).get<double>());
+    faq = StringAt(reply.body, {"faq", "id"});
+    if (const nlohmann::json* confidence = MemberAt(reply.body, {"faq", "confidence"});
+        confidence != nullptr && confidence->is_number()) {
+      metrics_.ObserveMatchConfidence(confidence->get<double>());
     }
-    subject = StringAt(reply.body, "/subject/user/id"_json_pointer);
+    subject = StringAt(reply.body, {"subject", "user", "id"});
   }
-  if (subject.empty()) subject = StringAt(request, "/subject/user"_json_pointer);
-  if (subject.empty()) subject = StringAt(request, "/subject/email"_json_pointer);
   if (!audit_log_) return;
-  const std::string asker = std::string(endpoint) == "triage"
-                                ? StringAt(request, "/requester"_json_pointer)
-                                : StringAt(request, "/asker"_json_pointer);
-  audit_log_->Record(AuditEntry{0, ex.request_id, ex.tenant, ex.key != nullptr ? ex.key->id : "",
-                                endpoint, asker, subject, faq, std::move(causes),
-                                HttpStatusFor(reply.status)});
+  if (subject.empty()) subject = StringAt(request, {"subject", "user"});
+  if (subject.empty()) subject = StringAt(request, {"subject", "email"});
+  const std::string asker = std::string(endpoint) == "triage" ? StringAt(request, {"requester"})
+                                                              : StringAt(request, {"asker"});
+  if (!audit_log_->Record(AuditEntry{0, ex.request_id, ex.tenant, ex.key != nullptr ? ex.key->id : "",
+                                     endpoint, asker, subject, faq, std::move(causes),
+                                     HttpStatusFor(reply.status)})) {
+    metrics_.ObserveAuditDropped();
+  }
 }
 
 // --- Lifecycle ---
 
-Reply HttpService::Reload() {
-  Reply reply = backend_.Reload();
-  metrics_.ObserveReload(reply.ok());
-  if (reply.ok()) {
-    std::fprintf(stderr, "whyd: rules reloaded: %s\n", Dump(reply.body).c_str());
-  } else {
-    std::fprintf(stderr, "whyd: reload failed, the previous rules keep serving: %s\n",
-                 reply.status.message().c_str());
-    for (const auto& e : reply.errors) std::fprintf(stderr, "  %s: %s\n", e.path.c_str(), e.reason.c_str());
+namespace {
+
+// "file:3:5: reason" lines -> {path, reason} errors.
+std::vector<FieldError> ErrorsFromMessage(const std::string& message) {
+  std::vector<FieldError> errors;
+  size_t start = 0;
+  while (start < message.size()) {
+    size_t end = message.find('\n', start);
+    if (end == std::string::npos) end = message.size();
+    const std::string line = message.substr(start, end - start);
+    const size_t sep = line.find(": ");
+    if (!line.empty()) {
+      errors.push_back(sep == std::string::npos ? FieldError{"", line}
+                                                : FieldError{line.substr(0, sep), line.substr(sep + 2)});
+    }
+    start = end + 1;
   }
-  return reply;
+  return errors;
+}
+
+Reply ReloadFailed(const char* what, const Reply& cause) {
+  std::fprintf(stderr, "whyd: reload failed (%s), the previous rules and config keep serving:%s%s\n", what,
+               cause.errors.empty() ? " " : "", cause.errors.empty() ? cause.status.message().c_str() : "");
+  for (const auto& e : cause.errors) std::fprintf(stderr, "  %s: %s\n", e.path.c_str(), e.reason.c_str());
+  return Reply::Fail(InvalidArgumentError(std::string("the ") + what +
+                                          " did not load; the previous rules and config keep serving"),
+                     cause.errors);
+}
+
+}  // namespace
+
+Reply HttpService::Reload() {
+  std::lock_guard<std::mutex> lock(reload_mu_);
+  std::optional<ServiceConfig> config;
+  if (options_.config_loader) {
+    StatusOr<ServiceConfig> loaded = options_.config_loader();
+    if (!loaded.ok()) {
+      metrics_.ObserveReload(false);
+      const Status& status = loaded.status();
+      return ReloadFailed("config", Reply::Fail(status, ErrorsFromMessage(status.message())));
+    }
+    config = std::move(*loaded);
+  }
+  Reply rules = backend_.Reload();
+  metrics_.ObserveReload(rules.ok());
+  if (!rules.ok()) {
+    if (rules.errors.empty()) rules.errors = ErrorsFromMessage(rules.status.message());
+    return ReloadFailed("rule packs", rules);
+  }
+  nlohmann::json body = {{"reloaded", {"rules"}}, {"rules", std::move(rules.body)}};
+  if (config) {
+    keys_.store(std::make_shared<const KeyRing>(config->keys, config->operators));
+    body["reloaded"].push_back("config");
+    body["config"] = {{"tenants", config->tenants.size()},
+                      {"keys", config->keys.size()},
+                      {"operators", config->operators.size()}};
+    // The audit log is opened once, at Bind(); a new place or retention for
+    // it waits for a restart, and the reply says so.
+    const std::string audit_path = options_.audit_path.empty() ? config->audit_path : options_.audit_path;
+    if (audit_path != config_.audit_path || config->audit_retention_days != config_.audit_retention_days) {
+      body["config"]["restart_needed"] = {"audit"};
+    }
+  }
+  std::fprintf(stderr, "whyd: reloaded: %s\n", Dump(body).c_str());
+  return Reply::Ok(std::move(body));
 }
 
 void HttpService::FlushAuditLog() {
@@ -497,6 +590,7 @@ StatusOr<int> HttpService::Bind() {
     return UnavailableError("cannot listen on " + options_.host + ":" + std::to_string(port) +
                             " (in use, or not a local address)");
   }
+  if (!http_->WidenListenBacklog()) return UnavailableError("cannot resize the listen queue");
   return port;
 }
 
@@ -508,7 +602,7 @@ Status HttpService::Serve() {
   return OkStatus();
 }
 
-void HttpService::Stop() { http_->stop(); }
+void HttpService::Stop() { http_->Drain(); }
 
 int RunServer(const ServeOptions& options, const ServiceConfig& config, Backend& backend) {
   // Block the signals before any thread starts, so that only the signal thread

@@ -6,19 +6,21 @@
 // answer says is the Backend's business (server/backend.h).
 //
 // Lifecycle: construct, Bind() (port 0 picks a free port), Serve() on some
-// thread; Stop() from any thread makes Serve() stop accepting, finish the
-// requests in flight and return. (cpp-httplib 0.11 notices the stop on an idle
-// keep-alive connection only when its keep-alive timeout ends, so with idle
-// clients Serve() returns up to keep_alive_timeout_seconds after Stop().) RunServer() wraps this for the command line
-// with signal handling (SIGHUP reloads; SIGTERM/SIGINT drain and exit 0).
+// thread; Stop() from any thread makes Serve() stop accepting, close idle
+// keep-alive connections at once, finish the requests in flight and return
+// (server/transport.h). RunServer() wraps this for the command line with
+// signal handling (SIGHUP reloads; SIGTERM/SIGINT drain and exit 0).
 //
 // Thread-safety: Serve() runs handlers on a pool of threads; Stop() and
 // Reload() may be called from any thread.
 #ifndef WHYD_SERVER_HTTP_SERVER_H_
 #define WHYD_SERVER_HTTP_SERVER_H_
 
+#include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -28,7 +30,6 @@
 #include "server/metrics.h"
 
 namespace httplib {
-class Server;
 struct Request;
 struct Response;
 }  // namespace httplib
@@ -39,6 +40,7 @@ class AccessLog;
 class AuditLog;
 class IdempotencyCache;
 class KeyRing;
+class Transport;
 
 struct ServeOptions {
   std::string host = "127.0.0.1";
@@ -59,6 +61,10 @@ struct ServeOptions {
   int keep_alive_timeout_seconds = 5;
   size_t keep_alive_max_requests = 100000;
   std::chrono::seconds idempotency_ttl{600};
+  // Reads the service config again on SIGHUP and POST /v1/admin/reload
+  // (cmd_serve: the --config file plus the demo key). Empty: the config given
+  // at construction stays and reloads are of the rules alone.
+  std::function<StatusOr<ServiceConfig>()> config_loader;
 };
 
 // One route the server answers; the OpenAPI document lists exactly these.
@@ -80,8 +86,12 @@ class HttpService {
   Status Serve();
   void Stop();
 
-  // Backend::Reload() plus metrics and a log line; used by SIGHUP and the
-  // admin endpoint.
+  // Reloads the rule packs (Backend::Reload) and, with a config_loader, the
+  // keys and tenants, all or nothing: the config is read and checked first,
+  // then the rules compile and swap in, then the new keys. When either fails
+  // the previous rules and keys keep serving and the reply lists the errors.
+  // Counted in metrics and logged; used by SIGHUP and POST /v1/admin/reload.
+  // Reloads run one at a time.
   Reply Reload();
 
   // Waits until queued audit rows are written (tests).
@@ -118,6 +128,8 @@ class HttpService {
 
   // Shared steps; each returns false after writing an error response.
   bool Authorize(Exchange& ex, unsigned scope);
+  bool AuthorizeOperator(Exchange& ex);
+  bool Admit(Exchange& ex, StatusOr<const ApiKey*> key);
   bool ParseJsonBody(Exchange& ex, size_t limit, nlohmann::json* out);
   void SendJson(Exchange& ex, int status, const nlohmann::json& body);
   void SendProblem(Exchange& ex, int status, std::string_view detail,
@@ -130,15 +142,17 @@ class HttpService {
   ServiceConfig config_;
   Backend& backend_;
   Metrics metrics_;
-  std::unique_ptr<KeyRing> keys_;
+  // Swapped whole by Reload(); a request keeps the ring it authorized with.
+  std::atomic<std::shared_ptr<const KeyRing>> keys_;
+  std::mutex reload_mu_;
   std::unique_ptr<AccessLog> access_log_;
   std::unique_ptr<AuditLog> audit_log_;
   std::unique_ptr<IdempotencyCache> idempotency_;
-  std::unique_ptr<httplib::Server> http_;
+  std::unique_ptr<Transport> http_;
 };
 
 // Runs the service until SIGTERM or SIGINT (drains, returns 0); SIGHUP reloads
-// the rules. Prints the listening URL on stdout. Returns 2 when it cannot start.
+// the rules and the config (HttpService::Reload). Prints the listening URL on stdout. Returns 2 when it cannot start.
 int RunServer(const ServeOptions& options, const ServiceConfig& config, Backend& backend);
 
 }  // namespace whyd

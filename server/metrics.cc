@@ -50,11 +50,17 @@ void Metrics::Observe(Histogram& h, const std::vector<double>& bounds, double va
   h.sum += value;
 }
 
-void Metrics::ObserveRequest(const std::string& route, const std::string& method, int status,
-                             double seconds) {
+void Metrics::ObserveRequest(std::string_view route, std::string_view method, int status, double seconds) {
   std::lock_guard<std::mutex> lock(mu_);
-  ++requests_[{route, method, status}];
-  Observe(latency_[route], LatencyBounds(), seconds);
+  const std::tuple<std::string_view, std::string_view, int> key{route, method, status};
+  auto count = requests_.find(key);
+  if (count == requests_.end()) {
+    count = requests_.emplace(std::tuple<std::string, std::string, int>{route, method, status}, 0).first;
+  }
+  ++count->second;
+  auto latency = latency_.find(route);
+  if (latency == latency_.end()) latency = latency_.emplace(std::string(route), Histogram{}).first;
+  Observe(latency->second, LatencyBounds(), seconds);
 }
 
 void Metrics::ObserveFinding(const std::string& cause) {
@@ -70,6 +76,11 @@ void Metrics::ObserveMatchConfidence(double confidence) {
 void Metrics::ObserveReload(bool ok) {
   std::lock_guard<std::mutex> lock(mu_);
   ++(ok ? reloads_ok_ : reloads_error_);
+}
+
+void Metrics::ObserveAuditDropped() {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++audit_dropped_;
 }
 
 void Metrics::RenderHistogram(std::string& out, const std::string& name, const std::string& labels,
@@ -111,10 +122,13 @@ std::string Metrics::Render() const {
   out += "# HELP whyd_match_confidence Confidence of the FAQ matched to a question.\n";
   out += "# TYPE whyd_match_confidence histogram\n";
   RenderHistogram(out, "whyd_match_confidence", "", confidence_, ConfidenceBounds());
-  out += "# HELP whyd_reloads_total Rule reloads (SIGHUP or POST /v1/admin/reload), by result.\n";
+  out += "# HELP whyd_reloads_total Reloads of the rules and config (SIGHUP or POST /v1/admin/reload), by result.\n";
   out += "# TYPE whyd_reloads_total counter\n";
   out += "whyd_reloads_total{result=\"ok\"} " + std::to_string(reloads_ok_) + "\n";
   out += "whyd_reloads_total{result=\"error\"} " + std::to_string(reloads_error_) + "\n";
+  out += "# HELP whyd_audit_dropped_total Audit rows dropped because the writer fell behind.\n";
+  out += "# TYPE whyd_audit_dropped_total counter\n";
+  out += "whyd_audit_dropped_total " + std::to_string(audit_dropped_) + "\n";
   return out;
 }
 

@@ -20,6 +20,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -27,11 +28,11 @@ namespace whyd {
 
 class Metrics {
  public:
-  void ObserveRequest(const std::string& route, const std::string& method, int status,
-                      double seconds);
+  void ObserveRequest(std::string_view route, std::string_view method, int status, double seconds);
   void ObserveFinding(const std::string& cause);
   void ObserveMatchConfidence(double confidence);
   void ObserveReload(bool ok);
+  void ObserveAuditDropped();
 
   std::string Render() const;
 
@@ -46,12 +47,15 @@ class Metrics {
                               const Histogram& h, const std::vector<double>& bounds);
 
   mutable std::mutex mu_;
-  std::map<std::tuple<std::string, std::string, int>, uint64_t> requests_;
-  std::map<std::string, Histogram> latency_;
+  // Transparent comparators: a request looks its series up without building
+  // key strings; they are made once, when a series first appears.
+  std::map<std::tuple<std::string, std::string, int>, uint64_t, std::less<>> requests_;
+  std::map<std::string, Histogram, std::less<>> latency_;
   std::map<std::string, uint64_t> findings_;
   Histogram confidence_;
   uint64_t reloads_ok_ = 0;
   uint64_t reloads_error_ = 0;
+  uint64_t audit_dropped_ = 0;
 };
 
 }  // namespace whyd

@@ -12,7 +12,8 @@ static constexpr std::string_view kDocument = R"json({
     "description": "Answers the 'why' questions of a help centre: matches a question to an FAQ, diagnoses the tenant's account state with that FAQ's rules and explains the causes found. Every error is application/problem+json (RFC 9457)."
   },
   "components": {
-    "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "An API key of one tenant, with scopes ask, triage, ingest, admin."}},
+    "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "An API key of one tenant, with scopes ask, triage, ingest, admin."},
+      "operator": {"type": "http", "scheme": "bearer", "description": "An operator key (the config's operators: list; whyd key new --operator). It belongs to no tenant and may only reload."}},
     "parameters": {
       "tenant": {"name": "tenant", "in": "path", "required": true, "schema": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$"}},
       "requestId": {"name": "X-Request-Id", "in": "header", "required": false, "description": "Echoed in the response and logged; a W3C traceparent is used when absent.", "schema": {"type": "string"}}
@@ -123,9 +124,16 @@ static constexpr std::string_view kDocument = R"json({
       "parameters": [{"$ref": "#/components/parameters/tenant"}],
       "responses": {"200": {"description": "Users", "content": {"application/json": {}}}, "401": {"$ref": "#/components/responses/Problem"},
         "403": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"}}}},
-    "/v1/admin/reload": {"post": {"summary": "Compile the rule packs again and swap them in; on error the old rules keep serving (scope admin)",
-      "responses": {"200": {"description": "What is loaded", "content": {"application/json": {}}}, "401": {"$ref": "#/components/responses/Problem"},
-        "403": {"$ref": "#/components/responses/Problem"}, "422": {"$ref": "#/components/responses/Problem"}}}}
+    "/v1/admin/reload": {"post": {"summary": "Compile the rule packs and read the config file again, then swap both in; when either fails nothing changes, the previous rules and keys keep serving and the errors are listed (operator key; a tenant key, even with scope admin, gets 403)",
+      "security": [{"operator": []}],
+      "responses": {"200": {"description": "What was reloaded", "content": {"application/json": {"schema": {"type": "object", "required": ["reloaded", "rules"],
+          "properties": {"reloaded": {"type": "array", "items": {"type": "string", "enum": ["rules", "config"]}},
+            "rules": {"type": "object", "description": "counts of the rule set now serving"},
+            "config": {"type": "object", "description": "present when the server runs with --config",
+              "properties": {"tenants": {"type": "integer"}, "keys": {"type": "integer"}, "operators": {"type": "integer"},
+                "restart_needed": {"type": "array", "items": {"type": "string"}, "description": "settings that take effect at the next start (audit)"}}}}}}}},
+        "401": {"$ref": "#/components/responses/Problem"}, "403": {"$ref": "#/components/responses/Problem"},
+        "422": {"description": "The config or a rule pack did not load; errors[] names the place (file:line:column) and the reason", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}}}}
   }
 })json";
 

@@ -10,6 +10,7 @@ namespace whyd {
 namespace {
 
 const std::string kHash = HexDigest(Sha256("secret-key"));
+const std::string kOtherHash = HexDigest(Sha256("other-key"));
 
 TEST_CASE("a config with tenants and hashed keys loads") {
   auto config = ServiceConfig::Parse(
@@ -43,6 +44,18 @@ TEST_CASE("bad configs are rejected with the place and the reason") {
       {"tenants:\n  a:\n    keys:\n      - {id: k, sha256: " + kHash + ", scopes: [ask]}\n      - {id: k, sha256: " + kHash + ", scopes: [ask]}\n", "duplicate key id"},
       {"tenants: {a: {keys: [}\n", "test.yaml:"},
       {"tenants: {}\naudit: {retention_days: 0}\n", "retention_days"},
+      {"tenants: {}\noperators: {id: ops}\n", "operators must be a list"},
+      {"tenants: {}\noperators:\n  - {id: ops}\n", "test.yaml:3:5: an operator key needs id and sha256"},
+      {"tenants: {}\noperators:\n  - {id: ops, sha256: " + kHash + ", scopes: [admin]}\n", "has no scopes"},
+      {"tenants: {}\noperators:\n  - {id: ops, sha256: nothex}\n", "64 hex digits"},
+      {"tenants: {}\noperators:\n  - {id: ops, sha256: " + kHash + "}\n  - {id: ops, sha256: " + kOtherHash + "}\n",
+       "duplicate operator id 'ops'"},
+      {"tenants:\n  a:\n    keys:\n      - {id: k, sha256: " + kHash + ", scopes: [admin]}\n"
+       "operators:\n  - {id: ops, sha256: " + kHash + "}\n",
+       "operator 'ops' has the same sha256 as key 'k' of tenant a"},
+      {"tenants:\n  a:\n    keys:\n      - {id: k, sha256: " + kHash + ", scopes: [ask]}\n"
+       "  b:\n    keys:\n      - {id: j, sha256: " + kHash + ", scopes: [ask]}\n",
+       "key 'j' of tenant b has the same sha256 as key 'k' of tenant a"},
   };
   for (const Case& c : cases) {
     INFO(c.yaml);
@@ -51,6 +64,30 @@ TEST_CASE("bad configs are rejected with the place and the reason") {
     CHECK_THAT(config.status().message(), Catch::Contains(c.expect));
   }
   CHECK(ServiceConfig::LoadFile("/nonexistent/whyd.yaml").status().code() == StatusCode::kNotFound);
+}
+
+TEST_CASE("operator keys reload for every tenant and act for none") {
+  auto config = ServiceConfig::Parse(
+      "tenants:\n  acme:\n    keys:\n      - {id: boss, sha256: " + kOtherHash + ", scopes: [ask, admin]}\n"
+      "operators:\n  - {id: oncall, sha256: " + kHash + "}\n", "test.yaml");
+  REQUIRE(config.ok());
+  REQUIRE(config->operators.size() == 1);
+  CHECK(config->operators[0].id == "oncall");
+  CHECK(config->operators[0].tenant.empty());
+  KeyRing ring(config->keys, config->operators);
+  auto op = ring.AuthorizeOperator("Bearer secret-key");
+  REQUIRE(op.ok());
+  CHECK((*op)->id == "oncall");
+  // A tenant's admin is still a tenant's key.
+  CHECK(ring.AuthorizeOperator("Bearer other-key").status().code() == StatusCode::kPermissionDenied);
+  CHECK(ring.AuthorizeOperator("Bearer nobody").status().code() == StatusCode::kUnauthenticated);
+  CHECK(ring.AuthorizeOperator("").status().code() == StatusCode::kUnauthenticated);
+  // The operator key opens no tenant's door, and no scope-checked route.
+  CHECK(ring.Authorize("Bearer secret-key", "acme", kScopeAsk).status().code() == StatusCode::kPermissionDenied);
+  CHECK(ring.Authorize("Bearer secret-key", "", kScopeAsk).status().code() == StatusCode::kPermissionDenied);
+  CHECK(ring.AuthorizeAnyTenant("Bearer secret-key", kScopeAsk | kScopeAdmin).status().code() ==
+        StatusCode::kPermissionDenied);
+  CHECK(ring.Authorize("Bearer other-key", "acme", kScopeAsk).ok());
 }
 
 TEST_CASE("scopes parse from a comma-separated list") {

@@ -1,7 +1,8 @@
 // A whyd HTTP service on an ephemeral loopback port with the fake backend, for
 // the tests of tests/server. Keys (tenant "demo" unless named otherwise):
 //   ask-key (ask), triage-key (triage), ingest-key (ingest), admin-key (admin),
-//   all-key (every scope), other-key (tenant "other", every scope).
+//   all-key (every scope), other-key (tenant "other", every scope), and the
+//   operator key operator-key (no tenant: reload).
 #ifndef WHYD_TESTS_SERVER_TEST_SERVER_H_
 #define WHYD_TESTS_SERVER_TEST_SERVER_H_
 
@@ -30,6 +31,7 @@ inline ServiceConfig TestConfig() {
       {"all", "demo", Sha256("all-key"), all},
       {"other", "other", Sha256("other-key"), all},
   };
+  config.operators = {{"ops", "", Sha256("operator-key"), 0}};
   return config;
 }
 
