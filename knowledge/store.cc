@@ -31,6 +31,10 @@
 #include "knowledge/store_impl.h"
 #include "knowledge/store_tenant.h"
 
+// jemalloc's control interface, when jemalloc is the process's allocator.
+extern "C" int mallctl(const char* name, void* old_value, size_t* old_length, void* new_value,
+                       size_t new_length) __attribute__((weak));
+
 namespace whyd {
 namespace {
 
@@ -540,7 +544,11 @@ void Store::Impl::Publish(std::shared_ptr<const TenantView> view) {
 
 void Store::Impl::ReleaseMemory() {
   sqlite3_db_release_memory(db);
-  malloc_trim(0);
+  malloc_trim(0);  // glibc's heap
+  // jemalloc (linked into whyd when installed) keeps freed pages until later
+  // allocations let it decay them, which an idle server never does: purge
+  // every arena now. The weak reference is null under any other allocator.
+  if (mallctl != nullptr) mallctl("arena.4096.purge", nullptr, nullptr, nullptr, 0);  // 4096: all arenas
 }
 
 
