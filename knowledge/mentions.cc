@@ -133,6 +133,8 @@ std::optional<int> StatedPeriodDays(std::string_view question) {
   return n * per;
 }
 
+std::string NameWords(std::string_view text) { return WordText(text); }
+
 std::vector<std::string> FindNamedUsers(std::string_view question,
                                         const std::vector<UserName>& candidates) {
   const std::string text = WordText(Capped(question));

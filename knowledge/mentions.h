@@ -41,6 +41,12 @@ struct UserName {
   std::string display_name;
 };
 
+// `text` as names are compared: lower case, every run of other characters
+// (apart from apostrophes, which join, and a possessive "'s", which ends a
+// word) one space, with a space at each end: " jamie smith ". A name appears
+// in a question when its NameWords is a substring of the question's.
+std::string NameWords(std::string_view text);
+
 // Ids of the candidates whose display name appears in the question as whole
 // words, ignoring case and runs of spaces; all matches, in candidate order.
 // The caller decides what to do with zero or several.

@@ -11,6 +11,7 @@
 #include "engine/record_codec.h"
 #include "engine/time_util.h"
 #include "knowledge/account_schema.h"
+#include "knowledge/mentions.h"
 #include "knowledge/snapshot_validator.h"
 #include "knowledge/visibility.h"
 
@@ -392,6 +393,12 @@ std::shared_ptr<const TenantView> TenantViewBuilder::Finish() {
     }
     if (const Value& name = u->get(F.u.display_name); name.kind() == Kind::kString) {
       rep.users_by_name.entries.push_back({HashKey(NormaliseKey(name.as_string())), index});
+      const std::string words = NameWords(name.as_string());
+      if (words.size() > 2) {  // a name with no letters or digits never matches
+        const std::string_view key = std::string_view(words).substr(1, words.size() - 2);
+        rep.users_by_name_words.entries.push_back({HashKey(key), index});
+        rep.max_name_words = std::max<size_t>(rep.max_name_words, std::count(key.begin(), key.end(), ' ') + 1);
+      }
     }
     std::string_view type = Str(u, F.u.type);
     if (type == "admin") rep.admins.push_back(u);
@@ -400,7 +407,7 @@ std::shared_ptr<const TenantView> TenantViewBuilder::Finish() {
       if (!org.empty()) rep.employers_by_org[org].push_back(u);
     }
   }
-  for (HashIndex* index : {&rep.user_by_id, &rep.user_by_login, &rep.users_by_name}) {
+  for (HashIndex* index : {&rep.user_by_id, &rep.user_by_login, &rep.users_by_name, &rep.users_by_name_words}) {
     std::sort(index->entries.begin(), index->entries.end());
     index->entries.shrink_to_fit();
   }
@@ -520,6 +527,33 @@ void TenantView::AttachRelatedRecords(const Record& user, Record* facts, FactAre
   }
   facts->set(F.u.newest_activation_email,
              newest_activation ? Value::OfRecord(newest_activation) : Value::Null());
+}
+
+std::vector<const Record*> TenantView::UsersNamedIn(std::string_view question) const {
+  const AccountFields& F = Fields();
+  const std::string text = NameWords(question.substr(0, std::min(question.size(), kMaxMentionBytes)));
+  std::vector<size_t> starts;  // where each word of `text` begins
+  for (size_t i = 1; i < text.size(); ++i) {
+    if (text[i - 1] == ' ' && text[i] != ' ') starts.push_back(i);
+  }
+  std::vector<uint32_t> hits;
+  for (size_t w = 0; w < starts.size(); ++w) {
+    for (size_t n = 1; n <= rep_->max_name_words && w + n <= starts.size(); ++n) {
+      // Words w .. w+n-1: up to the space before word w+n (or the final space).
+      const size_t end = w + n < starts.size() ? starts[w + n] - 1 : text.size() - 1;
+      const std::string_view span = std::string_view(text).substr(starts[w], end - starts[w]);
+      ForEachHit(rep_->users_by_name_words, HashKey(span), [&](uint32_t i) {
+        const std::string words = NameWords(Str(rep_->users[i], F.u.display_name));
+        if (std::string_view(words).substr(1, words.size() - 2) == span) hits.push_back(i);
+        return true;
+      });
+    }
+  }
+  std::sort(hits.begin(), hits.end());
+  hits.erase(std::unique(hits.begin(), hits.end()), hits.end());
+  std::vector<const Record*> out;
+  for (uint32_t i : hits) out.push_back(rep_->users[i]);
+  return out;
 }
 
 std::vector<const Record*> TenantView::AdminsMatchingCaseOwner(std::string_view value,

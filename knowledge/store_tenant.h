@@ -62,6 +62,8 @@ struct TenantView::Rep {
   std::vector<const Record*> users, admins;   // users in snapshot order
   std::vector<std::string_view> related;      // per user: encoded related records
   HashIndex user_by_id, user_by_login, users_by_name;
+  HashIndex users_by_name_words;  // NameWords(display name) without its edge spaces
+  size_t max_name_words = 0;      // the most words in any indexed name
   std::unordered_map<std::string_view, const Record*> group_by_id, org_by_id;
   std::unordered_map<std::string_view, std::vector<const Record*>> employers_by_org;
 

@@ -151,15 +151,10 @@ std::string MaskNames(const TenantView& view, const Record& asker, int64_t now, 
       for (size_t i = 0; i < address.size(); ++i) masked[pos + i] = ' ';
     }
   }
-  std::vector<UserName> visible;
-  for (const UserSummary& u : view.UsersVisibleTo(asker, now)) {
-    visible.push_back(UserName{std::string(u.id), std::string(u.display_name)});
-  }
   std::string lowered = masked;
   for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (const std::string& id : FindNamedUsers(masked, visible)) {
-    const Record* user = view.FindUser(id);
-    if (user == nullptr) continue;
+  for (const Record* user : view.UsersNamedIn(masked)) {
+    if (!MayView(asker, *user, now)) continue;
     const std::string name = NormaliseKey(UserDisplay(*user));
     if (name.empty()) continue;
     for (size_t pos = lowered.find(name); pos != std::string::npos; pos = lowered.find(name, pos + 1)) {
@@ -256,13 +251,9 @@ StatusOr<nlohmann::json> Answerer::Ask(const Rulebook& rules, const AskRequest& 
   auto named_in_question = [&]() -> std::vector<const Record*> {
     std::vector<const Record*> found;
     if (request.question.empty()) return found;
-    std::vector<UserName> visible;
-    for (const UserSummary& u : view->UsersVisibleTo(*asker, now)) {
-      visible.push_back(UserName{std::string(u.id), std::string(u.display_name)});
-    }
     std::vector<const Record*> all;
-    for (const std::string& id : FindNamedUsers(request.question, visible)) {
-      if (const Record* r = view->FindUser(id)) all.push_back(r);
+    for (const Record* r : view->UsersNamedIn(request.question)) {
+      if (may_see(*r)) all.push_back(r);
     }
     // A name counts only when it names exactly one user the asker may see.
     for (const Record* r : all) {

@@ -11,6 +11,7 @@
 #include "engine/facts_json.h"
 #include "knowledge/account_schema.h"
 #include "knowledge/facts_gatherer.h"
+#include "knowledge/mentions.h"
 #include "store_fixture.h"
 
 namespace whyd {
@@ -115,6 +116,38 @@ TEST_CASE("lookups confirm each hit: usernames, emails, shared display names", "
   CHECK(view->FindUser("l-") == nullptr);
   CHECK(view->FindUser("") == nullptr);
   CHECK(view->FindUsersByDisplayName("").empty());
+}
+
+TEST_CASE("users named in a question are found by their whole name, as FindNamedUsers finds them", "[store][view][lookup]") {
+  json doc = testing::MiniSnapshot();
+  doc["users"].push_back({{"id", "l-3"}, {"type", "learner"}, {"first_name", "Jamie"}, {"last_name", "Smithson"},
+                          {"email", "js@example.org"}, {"status", "invited"}, {"groups", {"g-north"}}});
+  doc["users"].push_back({{"id", "l-4"}, {"type", "learner"}, {"first_name", "Mary-Jo"}, {"last_name", "O'Neil Day"},
+                          {"email", "mj@example.org"}, {"status", "invited"}, {"groups", {"g-north"}}});
+  doc["users"].push_back({{"id", "l-5"}, {"type", "learner"}, {"first_name", "JAMIE"}, {"last_name", "smith"},
+                          {"email", "j5@example.org"}, {"status", "invited"}, {"groups", {"g-north"}}});
+  doc["users"].push_back({{"id", "l-6"}, {"type", "learner"}, {"first_name", "!!"}, {"last_name", "?"},
+                          {"email", "j6@example.org"}, {"status", "invited"}, {"groups", {"g-north"}}});
+  auto store = testing::OpenMemoryStore();
+  REQUIRE(store->ImportSnapshot(doc.dump()).ok());
+  auto view = store->Tenant("acme");
+  std::vector<UserName> everyone;
+  for (const Record* u : view->users()) {
+    everyone.push_back({std::string(u->get(Fields().u.id).as_string()),
+                        std::string(u->get(Fields().u.display_name).as_string())});
+  }
+  for (const char* question : {"why can't Jamie Smith log in?", "jamie   SMITH's account", "Jamie Smithson",
+                               "is mary jo o'neil day locked out, or Bob North?", "Jamie", "Smith Jamie",
+                               "", "!! ?", "erin boss,old timer and ada admin", "jamie smith jamie smith"}) {
+    INFO(question);
+    std::vector<std::string> ids;
+    for (const Record* u : view->UsersNamedIn(question)) ids.emplace_back(u->get(Fields().u.id).as_string());
+    CHECK(ids == FindNamedUsers(question, everyone));
+  }
+  CHECK(Ids(view->UsersNamedIn("why can't Jamie Smith log in?")) == std::vector<std::string>{"l-1", "l-5"});
+  CHECK(Ids(view->UsersNamedIn("Jamie Smithson")) == std::vector<std::string>{"l-3"});
+  CHECK(Ids(view->UsersNamedIn("is mary jo o'neil day locked out")) == std::vector<std::string>{"l-4"});
+  CHECK(view->UsersNamedIn("Smith Jamie").empty());
 }
 
 TEST_CASE("related records are attached only to the view's own users", "[store][view]") {
