@@ -72,13 +72,15 @@ const std::array<RelatedCollection, 5>& RelatedCollections() {
   return collections;
 }
 
-// Finds entries of `index` with `hash` that `match` accepts, in user order.
+// Calls match(user) for the users of `index` under `hash` until it returns false.
 template <typename Match>
 void ForEachHit(const HashIndex& index, uint64_t hash, Match match) {
-  auto it = std::lower_bound(index.entries.begin(), index.entries.end(), HashIndex::Entry{hash, 0});
-  for (; it != index.entries.end() && it->hash == hash; ++it) {
-    if (!match(it->user)) return;
-  }
+  index.ForEach(hash, match);
+}
+
+uint64_t HashRecord(const Record* r) {
+  // Fibonacci hashing spreads aligned addresses over the whole word.
+  return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(r)) * 0x9E3779B97F4A7C15ull;
 }
 
 const std::vector<const Record*> kNoRecords;
@@ -192,6 +194,19 @@ std::string_view TenantViewBuilder::Intern(std::string_view s) {
   return *pending_->interned.insert(rep_->arena.CopyString(s)).first;
 }
 
+
+void HashIndex::Seal() {
+  size_t size = 16;
+  while (size < pending_.size() * 2) size <<= 1;  // at most half full: short probes
+  slots_.assign(size, Slot{});
+  mask_ = size - 1;
+  for (const auto& [hash, user] : pending_) {
+    size_t i = hash & mask_;
+    while (slots_[i].user_plus_one != 0) i = (i + 1) & mask_;
+    slots_[i] = Slot{static_cast<uint32_t>(hash >> 32), user + 1};
+  }
+  std::vector<std::pair<uint64_t, uint32_t>>().swap(pending_);
+}
 
 void TenantViewBuilder::AddGroup(const json& group) {
   const CollectionSpec& spec = *FindCollection("groups");
@@ -384,19 +399,20 @@ std::shared_ptr<const TenantView> TenantViewBuilder::Finish() {
   for (size_t i = 0; i < n; ++i) {
     const Record* u = rep.users[i];
     const auto index = static_cast<uint32_t>(i);
-    rep.user_by_id.entries.push_back({HashKey(Str(u, F.u.id)), index});
+    rep.user_by_id.Add(HashKey(Str(u, F.u.id)), index);
+    rep.user_by_record.Add(HashRecord(u), index);
     std::string email_key = NormaliseKey(Str(u, F.u.email));
     std::string username_key = NormaliseKey(Str(u, F.u.username));
-    if (!email_key.empty()) rep.user_by_login.entries.push_back({HashKey(email_key), index});
+    if (!email_key.empty()) rep.user_by_login.Add(HashKey(email_key), index);
     if (!username_key.empty() && username_key != email_key) {
-      rep.user_by_login.entries.push_back({HashKey(username_key), index});
+      rep.user_by_login.Add(HashKey(username_key), index);
     }
     if (const Value& name = u->get(F.u.display_name); name.kind() == Kind::kString) {
-      rep.users_by_name.entries.push_back({HashKey(NormaliseKey(name.as_string())), index});
+      rep.users_by_name.Add(HashKey(NormaliseKey(name.as_string())), index);
       const std::string words = NameWords(name.as_string());
       if (words.size() > 2) {  // a name with no letters or digits never matches
         const std::string_view key = std::string_view(words).substr(1, words.size() - 2);
-        rep.users_by_name_words.entries.push_back({HashKey(key), index});
+        rep.users_by_name_words.Add(HashKey(key), index);
         rep.max_name_words = std::max<size_t>(rep.max_name_words, std::count(key.begin(), key.end(), ' ') + 1);
       }
     }
@@ -407,9 +423,9 @@ std::shared_ptr<const TenantView> TenantViewBuilder::Finish() {
       if (!org.empty()) rep.employers_by_org[org].push_back(u);
     }
   }
-  for (HashIndex* index : {&rep.user_by_id, &rep.user_by_login, &rep.users_by_name, &rep.users_by_name_words}) {
-    std::sort(index->entries.begin(), index->entries.end());
-    index->entries.shrink_to_fit();
+  for (HashIndex* index : {&rep.user_by_id, &rep.user_by_login, &rep.users_by_name, &rep.users_by_name_words,
+                           &rep.user_by_record}) {
+    index->Seal();
   }
   rep.users.shrink_to_fit();
   pending_.reset();
@@ -437,10 +453,8 @@ std::shared_ptr<const TenantView> BuildTenantView(const json& doc) {
 }
 
 int64_t TenantView::Rep::IndexOf(const Record& user) const {
-  const Value& id = user.get(Fields().u.id);
-  if (id.kind() != Kind::kString) return -1;
   int64_t found = -1;
-  ForEachHit(user_by_id, HashKey(id.as_string()), [&](uint32_t i) {
+  ForEachHit(user_by_record, HashRecord(&user), [&](uint32_t i) {
     if (users[i] != &user) return true;
     found = i;
     return false;
@@ -494,13 +508,15 @@ const Record* TenantView::FindUserByLogin(std::string_view address) const {
 std::vector<const Record*> TenantView::FindUsersByDisplayName(std::string_view name) const {
   const AccountFields& F = Fields();
   std::string key = NormaliseKey(name);
-  std::vector<const Record*> out;
-  if (key.empty()) return out;
+  std::vector<uint32_t> hits;
+  if (key.empty()) return {};
   ForEachHit(rep_->users_by_name, HashKey(key), [&](uint32_t i) {
-    const Record* u = rep_->users[i];
-    if (SameKey(Str(u, F.u.display_name), key)) out.push_back(u);
+    if (SameKey(Str(rep_->users[i], F.u.display_name), key)) hits.push_back(i);
     return true;
   });
+  std::sort(hits.begin(), hits.end());  // view order
+  std::vector<const Record*> out;
+  for (uint32_t i : hits) out.push_back(rep_->users[i]);
   return out;
 }
 

@@ -40,16 +40,37 @@
 
 namespace whyd {
 
-// A lookup from a key to user indexes: (hash of key, index) sorted by hash.
-// Callers confirm a hit against the user's own field, so collisions cost a
-// comparison, never a wrong answer, and no key is stored twice.
-struct HashIndex {
-  struct Entry {
-    uint64_t hash;
-    uint32_t user;
-    bool operator<(const Entry& o) const { return hash < o.hash || (hash == o.hash && user < o.user); }
+// A lookup from a key to user indexes: an open-addressing table of (hash tag,
+// user index) with linear probing, so a lookup costs one or two cache misses
+// whatever the tenant's size. Keys are not stored: callers confirm a hit
+// against the user's own field, so a collision costs a comparison, never a
+// wrong answer. Several users may share a key (display names).
+class HashIndex {
+ public:
+  void Add(uint64_t hash, uint32_t user) { pending_.push_back({hash, user}); }
+  // Builds the table from what was added; call once, before any lookup.
+  void Seal();
+  // Calls visit(user) for every user added with `hash` (and, rarely, one
+  // whose hash shares the tag) until it returns false; in no set order.
+  template <typename Visit>
+  void ForEach(uint64_t hash, Visit visit) const {
+    if (slots_.empty()) return;
+    const auto tag = static_cast<uint32_t>(hash >> 32);
+    for (size_t i = hash & mask_;; i = (i + 1) & mask_) {
+      const Slot& slot = slots_[i];
+      if (slot.user_plus_one == 0) return;
+      if (slot.tag == tag && !visit(slot.user_plus_one - 1)) return;
+    }
+  }
+
+ private:
+  struct Slot {
+    uint32_t tag = 0;
+    uint32_t user_plus_one = 0;  // 0: empty
   };
-  std::vector<Entry> entries;
+  std::vector<std::pair<uint64_t, uint32_t>> pending_;
+  std::vector<Slot> slots_;
+  size_t mask_ = 0;
 };
 
 struct TenantView::Rep {
@@ -63,6 +84,7 @@ struct TenantView::Rep {
   std::vector<std::string_view> related;      // per user: encoded related records
   HashIndex user_by_id, user_by_login, users_by_name;
   HashIndex users_by_name_words;  // NameWords(display name) without its edge spaces
+  HashIndex user_by_record;       // the address of the user's Record
   size_t max_name_words = 0;      // the most words in any indexed name
   std::unordered_map<std::string_view, const Record*> group_by_id, org_by_id;
   std::unordered_map<std::string_view, std::vector<const Record*>> employers_by_org;
