@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <functional>
 #include <optional>
 #include <set>
@@ -637,26 +638,47 @@ class PackReader {
 
 namespace {
 
-void ParseDocument(PackSet* set, PackReader* reader, const std::string& file, const std::string& text,
-                   const std::function<void(SourceLocation, std::string)>& error) {
-  (void)set;
+// A file's YAML tree, or where and why it could not be parsed.
+struct ParsedYaml {
   YAML::Node root;
+  bool ok = false;
+  SourceLocation where;
+  std::string error;
+};
+
+ParsedYaml ParseYaml(const std::string& file, const std::string& text) {
+  ParsedYaml out;
   try {
-    root = YAML::Load(text);
+    out.root = YAML::Load(text);
+    out.ok = true;
   } catch (const YAML::ParserException& e) {
-    SourceLocation where{file, e.mark.line + 1, e.mark.column + 1};
-    if (e.mark.line < 0) where = SourceLocation{file, 1, 1};
-    error(where, "YAML syntax error: " + e.msg);
-    return;
+    out.where = SourceLocation{file, e.mark.line + 1, e.mark.column + 1};
+    if (e.mark.line < 0) out.where = SourceLocation{file, 1, 1};
+    out.error = "YAML syntax error: " + e.msg;
   } catch (const YAML::Exception& e) {
-    error(SourceLocation{file, 1, 1}, std::string("cannot parse YAML: ") + e.what());
+    out.where = SourceLocation{file, 1, 1};
+    out.error = std::string("cannot parse YAML: ") + e.what();
+  }
+  return out;
+}
+
+void ReadDocument(PackReader* reader, const std::string& file, const ParsedYaml& parsed,
+                  const std::function<void(SourceLocation, std::string)>& error) {
+  if (!parsed.ok) {
+    error(parsed.where, parsed.error);
     return;
   }
   try {
-    reader->Read(root);
+    reader->Read(parsed.root);
   } catch (const YAML::Exception& e) {
     error(SourceLocation{file, e.mark.line + 1, e.mark.column + 1}, std::string("cannot read pack: ") + e.msg);
   }
+}
+
+void ParseDocument(PackSet* set, PackReader* reader, const std::string& file, const std::string& text,
+                   const std::function<void(SourceLocation, std::string)>& error) {
+  (void)set;
+  ReadDocument(reader, file, ParseYaml(file, text), error);
 }
 
 }  // namespace
@@ -720,27 +742,50 @@ PackSet PackSet::Load(const std::string& dir_or_file, const LoadOptions& options
   } else {
     set.AddIssue(SourceLocation{dir_or_file, 0, 0}, "no such pack file or directory");
   }
+  // Parsing YAML is most of the time to load (yaml-cpp is slow): parse the
+  // files on two threads, then read them into the set in file order, so that
+  // issues and definitions come out the same as from one thread.
+  struct Source {
+    std::string file, text;
+    bool readable = false;
+    ParsedYaml parsed;
+  };
+  std::vector<Source> sources;
   for (const fs::path& path : files) {
-    std::string file = path.string();
-    set.files_.push_back(file);
+    Source& source = sources.emplace_back();
+    source.file = path.string();
+    set.files_.push_back(source.file);
     uintmax_t size = fs::file_size(path, ec);
     if (ec) {
-      set.AddIssue(SourceLocation{file, 0, 0}, "cannot read: " + ec.message());
+      set.AddIssue(SourceLocation{source.file, 0, 0}, "cannot read: " + ec.message());
       continue;
     }
     if (size > options.max_file_bytes) {
-      set.AddIssue(SourceLocation{file, 1, 1}, "file is " + std::to_string(size) + " bytes, over the limit of " +
-                                                   std::to_string(options.max_file_bytes));
+      set.AddIssue(SourceLocation{source.file, 1, 1}, "file is " + std::to_string(size) + " bytes, over the limit of " +
+                                                          std::to_string(options.max_file_bytes));
       continue;
     }
     std::ifstream in(path, std::ios::binary);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    source.text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     if (!in.good() && !in.eof()) {
-      set.AddIssue(SourceLocation{file, 0, 0}, "cannot read file");
+      set.AddIssue(SourceLocation{source.file, 0, 0}, "cannot read file");
       continue;
     }
-    PackReader reader(&set, file, text, options);
-    ParseDocument(&set, &reader, file, text, [&](SourceLocation w, std::string m) { set.AddIssue(w, std::move(m)); });
+    source.readable = true;
+  }
+  auto parse_every_other = [&sources](size_t first) {
+    for (size_t i = first; i < sources.size(); i += 2) {
+      if (sources[i].readable) sources[i].parsed = ParseYaml(sources[i].file, sources[i].text);
+    }
+  };
+  std::future<void> odd = std::async(std::launch::async, parse_every_other, size_t{1});
+  parse_every_other(0);
+  odd.get();
+  for (Source& source : sources) {
+    if (!source.readable) continue;
+    PackReader reader(&set, source.file, source.text, options);
+    ReadDocument(&reader, source.file, source.parsed,
+                 [&](SourceLocation w, std::string m) { set.AddIssue(w, std::move(m)); });
   }
   set.Finish();
   return set;

@@ -15,8 +15,9 @@
 // the rule compiler (rule_set.h) and `whyd lint` can map an error at an offset
 // inside an expression back to the YAML line and column.
 //
-// Thread-safety: loading is single-threaded; a loaded PackSet is immutable and
-// may be shared read-only across threads.
+// Thread-safety: Load may be called from any thread (it parses the files' YAML
+// on two threads of its own, then reads them in order on the caller's); a
+// loaded PackSet is immutable and may be shared read-only across threads.
 #ifndef WHYD_ENGINE_PACK_LOADER_H_
 #define WHYD_ENGINE_PACK_LOADER_H_
 
