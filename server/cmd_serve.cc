@@ -2,6 +2,7 @@
 //
 //   whyd serve [--listen HOST:PORT] [--db FILE] [--rules DIR] [--config FILE]
 //              [--demo] [--access-log -|off|FILE] [--audit-db FILE] [--threads N]
+//              [--max-ingest-mb N]
 //
 // --demo loads the demo tenant and makes a one-off config with a fresh key of
 // every scope, printed with the page URL (the key travels in the URL fragment,
@@ -29,7 +30,7 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: whyd serve [--listen HOST:PORT] [--db FILE] [--rules DIR] [--config FILE] [--demo]\n"
-    "                  [--access-log -|off|FILE] [--audit-db FILE] [--threads N]\n"
+    "                  [--access-log -|off|FILE] [--audit-db FILE] [--threads N] [--max-ingest-mb N]\n"
     "  --listen      address to listen on (default 127.0.0.1:8080; port 0 picks a free one)\n"
     "  --db          account-state database (SQLite)\n"
     "  --rules       directory of rule packs (default rules)\n"
@@ -37,7 +38,9 @@ constexpr const char* kUsage =
     "  --demo        serve the demo tenant with a fresh key; prints the key and page URL\n"
     "  --access-log  JSON-lines access log: - (stderr, default), off, or a file\n"
     "  --audit-db    SQLite audit log (overrides the config's audit.path)\n"
-    "  --threads     worker threads; each keep-alive client holds one (default 128)\n";
+    "  --threads     worker threads; each keep-alive client holds one (default 128)\n"
+    "  --max-ingest-mb  largest snapshot or records body accepted, in MiB (default 16; a\n"
+    "                100,000-learner snapshot is about 150; parsing needs about 20x the body)\n";
 
 bool ParseListen(const std::string& value, whyd::ServeOptions* options) {
   const size_t colon = value.rfind(':');
@@ -158,6 +161,13 @@ int RunServe(const std::vector<std::string>& args) {
         std::fprintf(stderr, "whyd serve: --threads wants 1..4096\n");
         return 2;
       }
+    } else if (a == "--max-ingest-mb" && value(&v)) {
+      const unsigned long mb = std::strtoul(v.c_str(), nullptr, 10);
+      if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos || mb < 1 || mb > 4096) {
+        std::fprintf(stderr, "whyd serve: --max-ingest-mb wants 1..4096, got '%s'\n", v.c_str());
+        return 2;
+      }
+      options.ingest_body_limit = static_cast<size_t>(mb) << 20;
     } else if (a == "--demo") {
       options.demo = true;
     } else if (a == "--fake-backend") {  // tests only; see fake_backend.h

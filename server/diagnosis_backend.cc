@@ -189,11 +189,14 @@ Reply DiagnosisBackend::FromImport(const ImportResult& result) {
 Reply DiagnosisBackend::PutSnapshot(const std::string& tenant, const nlohmann::json& snapshot, const CallContext&) {
   ImportOptions options;
   options.expected_tenant = tenant;
+  options.max_bytes = SIZE_MAX;  // the HTTP layer has applied its own limit (--max-ingest-mb)
   return FromImport(store_.ImportSnapshot(snapshot.dump(), options));
 }
 
 Reply DiagnosisBackend::ApplyRecords(const std::string& tenant, const nlohmann::json& records, const CallContext&) {
-  return FromImport(store_.ApplyRecords(tenant, records.dump()));
+  ImportOptions options;
+  options.max_bytes = SIZE_MAX;  // as for snapshots
+  return FromImport(store_.ApplyRecords(tenant, records.dump(), options));
 }
 
 Reply DiagnosisBackend::ListFaqs() {
