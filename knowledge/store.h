@@ -3,10 +3,11 @@
 //
 // Writes (a full snapshot, or record upserts/deletes; shared/spec/account-state.md
 // and api.md) are validated as a whole: every problem is collected as
-// {path, reason} (at most 100) and nothing is applied unless all is valid. The
-// tenant's rows are replaced in ONE SQLite transaction (WAL journal, foreign
-// keys on), written while validation runs on another thread and committed only
-// if the document is valid, so a rejected or interrupted write (even a kill)
+// {path, reason} (at most 100) and nothing is applied unless all is valid.
+// Each write is ONE SQLite transaction (WAL journal, foreign keys on): a
+// snapshot replaces the tenant's rows while validation runs on another thread;
+// an upsert changes only the rows it names (store_records.cc). It commits only
+// if everything is valid, so a rejected or interrupted write (even a kill)
 // leaves the previous state intact; only after the commit is the new
 // TenantView published.
 //
@@ -163,7 +164,8 @@ class Store {
   // problem is in an upserted record, else the stored record by id
   // ("/users/u-7/manager_id"). Deleting a user also deletes their programmes,
   // ILR episodes, documents, emails and sign-ins. Tenant settings change only
-  // through a snapshot. All or nothing.
+  // through a snapshot. All or nothing. Costs what it changes in SQLite, plus
+  // a copy of the tenant's view (about 0.5 s at 100,000 learners).
   ImportResult ApplyRecords(std::string_view tenant_id, std::string_view json,
                             const ImportOptions& options = {});
 
