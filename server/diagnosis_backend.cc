@@ -186,17 +186,19 @@ Reply DiagnosisBackend::FromImport(const ImportResult& result) {
   return Reply::Ok(std::move(body));
 }
 
-Reply DiagnosisBackend::PutSnapshot(const std::string& tenant, const nlohmann::json& snapshot, const CallContext&) {
+Reply DiagnosisBackend::PutSnapshot(const std::string& tenant, const nlohmann::json&, std::string_view text,
+                                    const CallContext&) {
   ImportOptions options;
   options.expected_tenant = tenant;
   options.max_bytes = SIZE_MAX;  // the HTTP layer has applied its own limit (--max-ingest-mb)
-  return FromImport(store_.ImportSnapshot(snapshot.dump(), options));
+  return FromImport(store_.ImportSnapshot(text, options));
 }
 
-Reply DiagnosisBackend::ApplyRecords(const std::string& tenant, const nlohmann::json& records, const CallContext&) {
+Reply DiagnosisBackend::ApplyRecords(const std::string& tenant, const nlohmann::json&, std::string_view text,
+                                     const CallContext&) {
   ImportOptions options;
   options.max_bytes = SIZE_MAX;  // as for snapshots
-  return FromImport(store_.ApplyRecords(tenant, records.dump(), options));
+  return FromImport(store_.ApplyRecords(tenant, text, options));
 }
 
 Reply DiagnosisBackend::ListFaqs() {

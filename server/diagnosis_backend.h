@@ -37,8 +37,10 @@ class DiagnosisBackend : public Backend {
 
   Reply Ask(const std::string& tenant, const nlohmann::json& request, const CallContext& ctx) override;
   Reply Triage(const std::string& tenant, const nlohmann::json& request, const CallContext& ctx) override;
-  Reply PutSnapshot(const std::string& tenant, const nlohmann::json& snapshot, const CallContext& ctx) override;
-  Reply ApplyRecords(const std::string& tenant, const nlohmann::json& records, const CallContext& ctx) override;
+  Reply PutSnapshot(const std::string& tenant, const nlohmann::json& snapshot, std::string_view text,
+                    const CallContext& ctx) override;
+  Reply ApplyRecords(const std::string& tenant, const nlohmann::json& records, std::string_view text,
+                     const CallContext& ctx) override;
   Reply ListFaqs() override;
   Reply GetFaq(const std::string& id) override;
   Reply DemoUsers(const std::string& tenant, const CallContext& ctx) override;

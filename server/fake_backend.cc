@@ -193,7 +193,8 @@ Reply FakeBackend::Triage(const std::string& tenant, const nlohmann::json& reque
   return reply;
 }
 
-Reply FakeBackend::PutSnapshot(const std::string& tenant, const nlohmann::json& snapshot, const CallContext&) {
+Reply FakeBackend::PutSnapshot(const std::string& tenant, const nlohmann::json& snapshot, std::string_view,
+                               const CallContext&) {
   if (tenant != "demo") return Reply::Fail(PermissionDeniedError("unknown tenant"));
   std::vector<FieldError> errors;
   nlohmann::json counts = nlohmann::json::object();
@@ -208,12 +209,12 @@ Reply FakeBackend::PutSnapshot(const std::string& tenant, const nlohmann::json& 
   return Reply::Ok(counts);
 }
 
-Reply FakeBackend::ApplyRecords(const std::string& tenant, const nlohmann::json& records,
+Reply FakeBackend::ApplyRecords(const std::string& tenant, const nlohmann::json& records, std::string_view,
                                 const CallContext& ctx) {
   if (tenant != "demo") return Reply::Fail(PermissionDeniedError("unknown tenant"));
   nlohmann::json counts = {{"upserted", 0}, {"deleted", 0}};
   if (records.contains("upsert")) {
-    Reply upserted = PutSnapshot(tenant, records["upsert"], ctx);
+    Reply upserted = PutSnapshot(tenant, records["upsert"], {}, ctx);
     if (!upserted.ok()) {
       for (auto& e : upserted.errors) e.path = "/upsert" + e.path;
       return upserted;
