@@ -121,8 +121,9 @@ class TenantView {
   std::vector<const Record*> FindUsersByDisplayName(std::string_view name) const;
   // Users whose display name appears in `question` as whole words, ignoring
   // case and punctuation (NameWords, mentions.h), in view order; at most the
-  // first kMaxMentionBytes are read. A lookup per run of words, so the cost is
-  // the question's, not the tenant's. Visibility is the caller's to check.
+  // first kMaxMentionBytes are read; names of more than 12 words are not
+  // looked for. A lookup per run of words, so the cost is the question's, not
+  // the tenant's. Visibility is the caller's to check.
   std::vector<const Record*> UsersNamedIn(std::string_view question) const;
   // Admins who are not inactive at `now` matching a case-owner value: by email
   // (or username) when it contains '@', else by display name.

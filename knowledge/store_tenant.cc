@@ -85,6 +85,8 @@ uint64_t HashRecord(const Record* r) {
 
 const std::vector<const Record*> kNoRecords;
 
+constexpr size_t kMaxNameWords = 12;
+
 }  // namespace
 
 namespace {
@@ -410,10 +412,15 @@ std::shared_ptr<const TenantView> TenantViewBuilder::Finish() {
     if (const Value& name = u->get(F.u.display_name); name.kind() == Kind::kString) {
       rep.users_by_name.Add(HashKey(NormaliseKey(name.as_string())), index);
       const std::string words = NameWords(name.as_string());
-      if (words.size() > 2) {  // a name with no letters or digits never matches
-        const std::string_view key = std::string_view(words).substr(1, words.size() - 2);
+      const std::string_view key =
+          words.size() > 2 ? std::string_view(words).substr(1, words.size() - 2) : std::string_view();
+      const size_t word_count = std::count(key.begin(), key.end(), ' ') + 1;
+      // A name with no letters or digits never matches; one of more than
+      // kMaxNameWords words is not looked for, so that a long hostile question
+      // costs at most kMaxNameWords lookups per word.
+      if (!key.empty() && word_count <= kMaxNameWords) {
         rep.users_by_name_words.Add(HashKey(key), index);
-        rep.max_name_words = std::max<size_t>(rep.max_name_words, std::count(key.begin(), key.end(), ' ') + 1);
+        rep.max_name_words = std::max(rep.max_name_words, word_count);
       }
     }
     std::string_view type = Str(u, F.u.type);
