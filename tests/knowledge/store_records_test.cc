@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "engine/facts_json.h"
@@ -212,6 +213,95 @@ TEST_CASE("upserts and deletes never touch another tenant's rows with the same i
   REQUIRE(reopened.ok());
   CHECK(AllFacts(*(*reopened)->Tenant("globex")) == globex_before);
   CHECK((*reopened)->Tenant("acme")->users().size() == 4);
+}
+
+// The snapshot an upsert of `record` into `collection` stands for: the record
+// replaces the one with its id, else it is appended.
+json Merged(json doc, const std::string& collection, const json& record) {
+  json& list = doc[collection];
+  if (record.contains("id") && record["id"].is_string()) {
+    for (json& existing : list) {
+      if (existing["id"] == record["id"]) {
+        existing = record;
+        return doc;
+      }
+    }
+  }
+  list.push_back(record);
+  return doc;
+}
+
+TEST_CASE("an upsert of any value in any field agrees with importing the merged snapshot", "[store][records][robustness]") {
+  const json base = testing::MiniSnapshot();
+  const json replacements[] = {nullptr, true, -3, "", "x", json::array(), json::array({"g-all"}),
+                               json::object(), "2026-11-29", "a-1", "g-north", "org-2", "ada@acme.test"};
+  auto incremental = testing::OpenMemoryStore();
+  auto full = testing::OpenMemoryStore();
+  int agreed_ok = 0, agreed_invalid = 0;
+  for (const char* collection : {"groups", "organisations", "users", "programmes", "emails", "sign_ins"}) {
+    for (size_t i = 0; i < base[collection].size(); ++i) {
+      for (auto field = base[collection][i].begin(); field != base[collection][i].end(); ++field) {
+        for (const json& value : replacements) {
+          json record = base[collection][i];
+          record[field.key()] = value;
+          INFO(collection << "/" << i << "/" << field.key() << " = " << value.dump());
+          REQUIRE(incremental->ImportSnapshot(base.dump()).ok());
+          auto before = incremental->Tenant("acme");
+          ImportResult applied = incremental->ApplyRecords("acme", json{{"upsert", {{collection, {record}}}}}.dump());
+          ImportResult imported = full->ImportSnapshot(Merged(base, collection, record).dump());
+          INFO(Dump(applied) << "\nfull import: " << Dump(imported));
+          REQUIRE(applied.ok() == imported.ok());
+          if (applied.ok()) {
+            ++agreed_ok;
+            CHECK(AllFacts(*incremental->Tenant("acme")) == AllFacts(*full->Tenant("acme")));
+          } else {
+            ++agreed_invalid;
+            CHECK(applied.status.code() == StatusCode::kInvalidArgument);
+            CHECK(incremental->Tenant("acme") == before);
+          }
+        }
+      }
+    }
+  }
+  CHECK(agreed_ok > 50);
+  CHECK(agreed_invalid > 50);
+}
+
+TEST_CASE("deleting any record agrees with importing the snapshot without it", "[store][records][robustness]") {
+  const json base = testing::MiniSnapshot();
+  auto incremental = testing::OpenMemoryStore();
+  auto full = testing::OpenMemoryStore();
+  int agreed_ok = 0, agreed_invalid = 0;
+  for (const char* collection : {"groups", "organisations", "users", "programmes", "ilr_episodes", "emails"}) {
+    for (const json& record : base[collection]) {
+      const std::string id = record["id"];
+      INFO(collection << " " << id);
+      json without = base;
+      json& list = without[collection];
+      list.erase(std::remove_if(list.begin(), list.end(), [&](const json& r) { return r["id"] == id; }), list.end());
+      if (std::string(collection) == "users") {  // a user's records go with them
+        for (const char* owned : {"programmes", "ilr_episodes", "documents", "emails", "sign_ins"}) {
+          json& records = without[owned];
+          const char* owner = std::string(owned) == "emails" || std::string(owned) == "sign_ins" ? "user_id" : "learner_id";
+          records.erase(std::remove_if(records.begin(), records.end(), [&](const json& r) { return r[owner] == id; }),
+                        records.end());
+        }
+      }
+      REQUIRE(incremental->ImportSnapshot(base.dump()).ok());
+      ImportResult applied = incremental->ApplyRecords("acme", json{{"delete", {{collection, {id}}}}}.dump());
+      ImportResult imported = full->ImportSnapshot(without.dump());
+      INFO(Dump(applied) << "\nfull import: " << Dump(imported));
+      REQUIRE(applied.ok() == imported.ok());
+      if (applied.ok()) {
+        ++agreed_ok;
+        CHECK(AllFacts(*incremental->Tenant("acme")) == AllFacts(*full->Tenant("acme")));
+      } else {
+        ++agreed_invalid;
+      }
+    }
+  }
+  CHECK(agreed_ok > 3);
+  CHECK(agreed_invalid > 3);
 }
 
 TEST_CASE("a store file of another table layout is refused with what to do", "[store]") {
