@@ -1,6 +1,8 @@
 // Loading and using the rulebook; see rulebook.h.
 #include "server/rulebook.h"
 
+#include <future>
+
 #include <unordered_map>
 
 #include "engine/diagnosis.h"
@@ -47,10 +49,16 @@ StatusOr<std::shared_ptr<const Rulebook>> Rulebook::Load(const std::string& rule
   PackSet packs = PackSet::Load(rules_dir);
   if (!packs.ok()) return InvalidArgumentError(JoinIssues(packs.errors()));
   auto impl = std::make_unique<Impl>();
+  // Building the matcher's index and compiling the rules take about as long
+  // as each other and share nothing: the matcher builds from its own copy of
+  // the catalogue (it keeps none of it) while the packs compile.
+  auto matching = std::async(std::launch::async, [faqs = packs.faqs(), lexicon = packs.lexicon()] {
+    return std::make_unique<QuestionMatcher>(faqs, lexicon);
+  });
   impl->rules = RuleSet::Compile(std::move(packs), AccountSchema());
+  impl->matcher = matching.get();
   if (!impl->rules->ok()) return InvalidArgumentError(JoinIssues(impl->rules->errors()));
   const PackSet& loaded = impl->rules->packs();
-  impl->matcher = std::make_unique<QuestionMatcher>(loaded.faqs(), loaded.lexicon());
   if (!impl->matcher->ok()) {
     return InvalidArgumentError("question matching: " + impl->matcher->error().message());
   }
