@@ -18,7 +18,8 @@
 //  - each user's programmes, ILR episodes, documents, emails and sign-ins as
 //    one encoded byte string (engine/record_codec.h), decoded only when a
 //    question gathers that user's facts;
-//  - lookups as sorted (hash, user index) arrays rather than node-based maps.
+//  - lookups as open-addressing tables of (hash tag, user index) rather than
+//    node-based maps with copied keys.
 //
 // Thread-safety: a builder belongs to one thread; the view it makes is
 // immutable and safe to share.
