@@ -81,11 +81,6 @@ struct ImportOptions {
   size_t fail_after_rows = 0;
 };
 
-// (id, display name, email) of a user, borrowed from a TenantView.
-struct UserSummary {
-  std::string_view id, display_name, email;
-};
-
 // One tenant's account state at one moment; immutable. Users are Records of
 // Fields().user with the stored fields and the time-independent derived fields
 // set (display_name, group_ids, groups, group_lineage, group_roots,
@@ -138,8 +133,6 @@ class TenantView {
   // newest_activation_email, decoded into `arena`. Does nothing for a record
   // that is not one of this view's users.
   void AttachRelatedRecords(const Record& user, Record* facts, FactArena& arena) const;
-  // Everyone `asker` may diagnose (visibility.h), asker included.
-  std::vector<UserSummary> UsersVisibleTo(const Record& asker, int64_t now) const;
 
  private:
   friend class TenantViewBuilder;  // copies an earlier view's users on upserts

@@ -602,14 +602,5 @@ const std::vector<const Record*>& TenantView::EmployersOf(std::string_view organ
   return it == rep_->employers_by_org.end() ? kNoRecords : it->second;
 }
 
-std::vector<UserSummary> TenantView::UsersVisibleTo(const Record& asker, int64_t now) const {
-  const AccountFields& F = Fields();
-  std::vector<UserSummary> out;
-  for (const Record* u : rep_->users) {
-    if (!MayView(asker, *u, now)) continue;
-    out.push_back({Str(u, F.u.id), Str(u, F.u.display_name), Str(u, F.u.email)});
-  }
-  return out;
-}
 
 }  // namespace whyd

@@ -111,16 +111,6 @@ TEST_CASE("visibility never crosses tenants", "[visibility][isolation]") {
   CHECK(v2->FindUserByLogin("learner@t2.test") != nullptr);
 }
 
-TEST_CASE("users visible to an asker are listed for naming subjects", "[visibility]") {
-  auto store = testing::OpenMemoryStore();
-  REQUIRE(store->ImportSnapshot(VisibilityTenant("t1").dump()).ok());
-  auto view = store->Tenant("t1");
-  auto list = view->UsersVisibleTo(*view->FindUser("emp"), kNow);
-  std::vector<std::string> ids;
-  for (const auto& s : list) ids.emplace_back(s.id);
-  CHECK(ids == std::vector<std::string>{"emp", "l_managed", "l_mentored", "l_archived"});
-}
-
 TEST_CASE("effective status counts a lapsed full user as expired from the next day", "[visibility]") {
   auto store = testing::OpenMemoryStore();
   REQUIRE(store->ImportSnapshot(VisibilityTenant("t1").dump()).ok());
