@@ -114,46 +114,29 @@ const Record* BuildQuestion(const QuestionFacts& q, FactArena& arena) {
 const Record* BuildStats(const TenantView& tenant, const Record& asker, int period_days,
                          int64_t now, FactArena& arena) {
   const AccountFields& F = Fields();
-  int64_t overview = 0, tile = 0, cancelled = 0, archived = 0, non_learner = 0, classic = 0;
-  struct Due {
-    int32_t end;
-    const Record* user;
-  };
-  std::vector<Due> due;
+  const TenantView::StatusCounts counts = tenant.CountStatuses(now);
   const int32_t today = DateOfTime(now);
   const bool supervisor = HasRole(asker, "supervisor");
-  for (const Record* u : tenant.users()) {
-    std::string_view status = EffectiveStatus(*u, now);
-    const bool learner = Str(*u, F.u.type) == "learner";
-    if (learner && (status == "full_user" || status == "cancelled" || status == "archived")) ++overview;
-    if (status == "full_user") {
-      ++tile;
-      if (!learner) ++non_learner;
-    }
-    if (learner && status == "cancelled") ++cancelled;
-    if (learner && status == "archived") ++archived;
-    const Value& c = u->get(F.u.classic_access);
-    if (c.kind() == Kind::kBool && c.as_bool()) ++classic;
-    if (status != "full_user") continue;
-    const Value& end = u->get(F.u.subscription_end);
-    if (end.kind() != Kind::kDate || end.as_date() < today || end.as_date() > today + period_days) continue;
+  std::vector<const Record*> due;
+  // Ending today or later, a stored full user is still a full user.
+  for (const Record* u : tenant.FullUsersEndingBetween(today, today + period_days)) {
     if (Str(*u, F.u.type) == "admin" && !supervisor) continue;
     if (!MayView(asker, *u, now)) continue;
-    due.push_back({end.as_date(), u});
+    due.push_back(u);
   }
-  std::stable_sort(due.begin(), due.end(), [](const Due& a, const Due& b) { return a.end < b.end; });
   Record* r = arena.NewRecord(F.stats);
-  r->set(F.st.overview_count, Value::Int(overview));
-  r->set(F.st.users_tile_count, Value::Int(tile));
-  r->set(F.st.cancelled_learners, Value::Int(cancelled));
-  r->set(F.st.archived_learners, Value::Int(archived));
-  r->set(F.st.non_learner_full_users, Value::Int(non_learner));
-  r->set(F.st.classic_access_users, Value::Int(classic));
+  r->set(F.st.overview_count,
+         Value::Int(counts.full_learners + counts.cancelled_learners + counts.archived_learners));
+  r->set(F.st.users_tile_count, Value::Int(counts.full_learners + counts.full_others));
+  r->set(F.st.cancelled_learners, Value::Int(counts.cancelled_learners));
+  r->set(F.st.archived_learners, Value::Int(counts.archived_learners));
+  r->set(F.st.non_learner_full_users, Value::Int(counts.full_others));
+  r->set(F.st.classic_access_users, Value::Int(counts.classic_access_users));
   r->set(F.st.period_days, Value::Int(period_days));
   Value* items = nullptr;
   List* list = arena.NewList(due.size(), &items);
   for (size_t i = 0; i < due.size(); ++i) {
-    items[i] = Value::OfRecord(BuildUserFacts(tenant, *due[i].user, now, 0, arena));
+    items[i] = Value::OfRecord(BuildUserFacts(tenant, *due[i], now, 0, arena));
   }
   r->set(F.st.due_to_expire, Value::OfList(list));
   return r;

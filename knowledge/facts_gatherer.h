@@ -6,7 +6,8 @@
 // deep), the email lookup, the stats, the question, and the attachments (csv,
 // request). Only what the request names is built; the cost is a handful of hash
 // lookups plus the subject's own related records, independent of tenant size
-// (stats excepted: they count the tenant, and are built only when asked for).
+// (stats too: tenant-wide counts come from tallies kept by the view, and are
+// built only when asked for).
 //
 // GatherFacts does not decide who may see what: the caller checks MayView
 // (visibility.h) and turns refusals into its 403. It fails with kNotFound when an

@@ -127,6 +127,21 @@ class TenantView {
   const std::vector<const Record*>& admins() const;
   // Employer users whose organisation_id is `organisation_id`.
   const std::vector<const Record*>& EmployersOf(std::string_view organisation_id) const;
+
+  // Tenant-wide counts of users by their effective status at `now` (a
+  // full_user whose subscription_end has passed counts as expired), from
+  // per-view tallies and the sorted subscription ends: no scan of the tenant.
+  struct StatusCounts {
+    int64_t full_learners = 0;        // learners that are full_user
+    int64_t full_others = 0;          // users of other types that are full_user
+    int64_t cancelled_learners = 0;
+    int64_t archived_learners = 0;
+    int64_t classic_access_users = 0;  // classic_access true, any status
+  };
+  StatusCounts CountStatuses(int64_t now) const;
+  // Users stored as full_user whose subscription_end is a date within [from, to]
+  // (days since the epoch), soonest first, ties in snapshot order.
+  std::vector<const Record*> FullUsersEndingBetween(int32_t from, int32_t to) const;
   // Sets the related-record fields of `facts`, a copy of `user` (a user of
   // this view) being filled for a question: programmes, ilr_episodes,
   // documents, emails and sign_ins (emails and sign-ins oldest first) and

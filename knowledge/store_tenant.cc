@@ -424,6 +424,21 @@ std::shared_ptr<const TenantView> TenantViewBuilder::Finish() {
       }
     }
     std::string_view type = Str(u, F.u.type);
+    const bool learner = type == "learner";
+    const std::string_view status = Str(u, F.u.status);
+    if (learner && status == "cancelled") ++rep.fixed_counts.cancelled_learners;
+    if (learner && status == "archived") ++rep.fixed_counts.archived_learners;
+    if (const Value& c = u->get(F.u.classic_access); c.kind() == Kind::kBool && c.as_bool()) {
+      ++rep.fixed_counts.classic_access_users;
+    }
+    if (status == "full_user") {
+      if (const Value& end = u->get(F.u.subscription_end); end.kind() == Kind::kDate) {
+        (learner ? rep.learner_full_ends : rep.other_full_ends).push_back(end.as_date());
+        rep.full_by_end.emplace_back(end.as_date(), index);
+      } else {
+        ++(learner ? rep.fixed_counts.full_learners : rep.fixed_counts.full_others);  // never lapses
+      }
+    }
     if (type == "admin") rep.admins.push_back(u);
     if (type == "employer") {
       std::string_view org = Str(u, F.u.organisation_id);
@@ -434,6 +449,9 @@ std::shared_ptr<const TenantView> TenantViewBuilder::Finish() {
                            &rep.user_by_record}) {
     index->Seal();
   }
+  std::sort(rep.learner_full_ends.begin(), rep.learner_full_ends.end());
+  std::sort(rep.other_full_ends.begin(), rep.other_full_ends.end());
+  std::sort(rep.full_by_end.begin(), rep.full_by_end.end());
   rep.users.shrink_to_fit();
   pending_.reset();
   return std::make_shared<TenantView>(std::move(rep_));
@@ -593,6 +611,27 @@ std::vector<const Record*> TenantView::AdminsMatchingCaseOwner(std::string_view 
     keep(FindUserByLogin(value));
   } else {
     for (const Record* u : FindUsersByDisplayName(value)) keep(u);
+  }
+  return out;
+}
+
+TenantView::StatusCounts TenantView::CountStatuses(int64_t now) const {
+  const int32_t today = DateOfTime(now);
+  auto still_running = [today](const std::vector<int32_t>& ends) {
+    return static_cast<int64_t>(ends.end() - std::lower_bound(ends.begin(), ends.end(), today));
+  };
+  StatusCounts counts = rep_->fixed_counts;
+  counts.full_learners += still_running(rep_->learner_full_ends);
+  counts.full_others += still_running(rep_->other_full_ends);
+  return counts;
+}
+
+std::vector<const Record*> TenantView::FullUsersEndingBetween(int32_t from, int32_t to) const {
+  std::vector<const Record*> out;
+  const auto& ends = rep_->full_by_end;
+  for (auto it = std::lower_bound(ends.begin(), ends.end(), std::make_pair(from, uint32_t{0}));
+       it != ends.end() && it->first <= to; ++it) {
+    out.push_back(rep_->users[it->second]);
   }
   return out;
 }

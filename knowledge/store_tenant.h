@@ -87,6 +87,11 @@ struct TenantView::Rep {
   HashIndex users_by_name_words;  // NameWords(display name) without its edge spaces
   HashIndex user_by_record;       // the address of the user's Record
   size_t max_name_words = 0;      // the most words in any indexed name
+  // For CountStatuses and FullUsersEndingBetween: tallies that do not depend
+  // on the time of asking, and the subscription ends of stored full users.
+  TenantView::StatusCounts fixed_counts;       // full_* count users with no end date only
+  std::vector<int32_t> learner_full_ends, other_full_ends;  // sorted
+  std::vector<std::pair<int32_t, uint32_t>> full_by_end;   // (end, user index), sorted
   std::unordered_map<std::string_view, const Record*> group_by_id, org_by_id;
   std::unordered_map<std::string_view, std::vector<const Record*>> employers_by_org;
 
