@@ -73,13 +73,15 @@ class Backend {
   // or nothing. On invalid input return kInvalidArgument with every error found.
   // The body is the counts applied, e.g. {"users": 120, "groups": 8}.
   // `text` is the request body `snapshot` was parsed from: a store can keep
-  // the client's own bytes without serialising a large document again.
-  virtual Reply PutSnapshot(const std::string& tenant, const nlohmann::json& snapshot, std::string_view text,
+  // the client's own bytes without serialising a large document again, and
+  // free `snapshot` (given by value) before it parses the text itself, so that
+  // a large body's two parsed forms never coexist.
+  virtual Reply PutSnapshot(const std::string& tenant, nlohmann::json snapshot, std::string_view text,
                             const CallContext& ctx) = 0;
 
   // POST /v1/tenants/{tenant}/records: {"upsert": {...}, "delete": {...}}, all
   // or nothing, validated like a snapshot. The body is the counts applied.
-  virtual Reply ApplyRecords(const std::string& tenant, const nlohmann::json& records, std::string_view text,
+  virtual Reply ApplyRecords(const std::string& tenant, nlohmann::json records, std::string_view text,
                              const CallContext& ctx) = 0;
 
   // GET /v1/faqs: {"faqs": [{"id", "title", "subject", "causes": [...]}]}.

@@ -186,16 +186,18 @@ Reply DiagnosisBackend::FromImport(const ImportResult& result) {
   return Reply::Ok(std::move(body));
 }
 
-Reply DiagnosisBackend::PutSnapshot(const std::string& tenant, const nlohmann::json&, std::string_view text,
+Reply DiagnosisBackend::PutSnapshot(const std::string& tenant, nlohmann::json snapshot, std::string_view text,
                                     const CallContext&) {
+  snapshot = nullptr;  // the store parses `text` itself: do not hold both forms
   ImportOptions options;
   options.expected_tenant = tenant;
   options.max_bytes = SIZE_MAX;  // the HTTP layer has applied its own limit (--max-ingest-mb)
   return FromImport(store_.ImportSnapshot(text, options));
 }
 
-Reply DiagnosisBackend::ApplyRecords(const std::string& tenant, const nlohmann::json&, std::string_view text,
+Reply DiagnosisBackend::ApplyRecords(const std::string& tenant, nlohmann::json records, std::string_view text,
                                      const CallContext&) {
+  records = nullptr;  // as for snapshots
   ImportOptions options;
   options.max_bytes = SIZE_MAX;  // as for snapshots
   return FromImport(store_.ApplyRecords(tenant, text, options));

@@ -37,9 +37,9 @@ class DiagnosisBackend : public Backend {
 
   Reply Ask(const std::string& tenant, const nlohmann::json& request, const CallContext& ctx) override;
   Reply Triage(const std::string& tenant, const nlohmann::json& request, const CallContext& ctx) override;
-  Reply PutSnapshot(const std::string& tenant, const nlohmann::json& snapshot, std::string_view text,
+  Reply PutSnapshot(const std::string& tenant, nlohmann::json snapshot, std::string_view text,
                     const CallContext& ctx) override;
-  Reply ApplyRecords(const std::string& tenant, const nlohmann::json& records, std::string_view text,
+  Reply ApplyRecords(const std::string& tenant, nlohmann::json records, std::string_view text,
                      const CallContext& ctx) override;
   Reply ListFaqs() override;
   Reply GetFaq(const std::string& id) override;

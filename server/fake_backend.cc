@@ -193,7 +193,7 @@ Reply FakeBackend::Triage(const std::string& tenant, const nlohmann::json& reque
   return reply;
 }
 
-Reply FakeBackend::PutSnapshot(const std::string& tenant, const nlohmann::json& snapshot, std::string_view,
+Reply FakeBackend::PutSnapshot(const std::string& tenant, nlohmann::json snapshot, std::string_view,
                                const CallContext&) {
   if (tenant != "demo") return Reply::Fail(PermissionDeniedError("unknown tenant"));
   std::vector<FieldError> errors;
@@ -209,7 +209,7 @@ Reply FakeBackend::PutSnapshot(const std::string& tenant, const nlohmann::json& 
   return Reply::Ok(counts);
 }
 
-Reply FakeBackend::ApplyRecords(const std::string& tenant, const nlohmann::json& records, std::string_view,
+Reply FakeBackend::ApplyRecords(const std::string& tenant, nlohmann::json records, std::string_view,
                                 const CallContext& ctx) {
   if (tenant != "demo") return Reply::Fail(PermissionDeniedError("unknown tenant"));
   nlohmann::json counts = {{"upserted", 0}, {"deleted", 0}};

@@ -445,7 +445,7 @@ void HttpService::HandleSnapshot(Exchange& ex) {
   if (auto errors = CheckSnapshotRequest(snapshot); !errors.empty()) {
     return SendProblem(ex, 422, "the snapshot is invalid", errors);
   }
-  SendReply(ex, backend_.PutSnapshot(ex.tenant, snapshot, ex.req.body, ex.Context(options_.demo)));
+  SendReply(ex, backend_.PutSnapshot(ex.tenant, std::move(snapshot), ex.req.body, ex.Context(options_.demo)));
 }
 
 void HttpService::HandleRecords(Exchange& ex) {
@@ -455,7 +455,7 @@ void HttpService::HandleRecords(Exchange& ex) {
   if (auto errors = CheckRecordsRequest(records); !errors.empty()) {
     return SendProblem(ex, 422, "the records request is invalid", errors);
   }
-  SendReply(ex, backend_.ApplyRecords(ex.tenant, records, ex.req.body, ex.Context(options_.demo)));
+  SendReply(ex, backend_.ApplyRecords(ex.tenant, std::move(records), ex.req.body, ex.Context(options_.demo)));
 }
 
 void HttpService::HandleDemoUsers(Exchange& ex) {
