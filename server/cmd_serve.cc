@@ -38,7 +38,8 @@ constexpr const char* kUsage =
     "  --demo        serve the demo tenant with a fresh key; prints the key and page URL\n"
     "  --access-log  JSON-lines access log: - (stderr, default), off, or a file\n"
     "  --audit-db    SQLite audit log (overrides the config's audit.path)\n"
-    "  --threads     worker threads; each keep-alive client holds one (default 128)\n"
+    "  --threads     threads answering requests (default: one per core, at least 2); uploads\n"
+    "                and reloads run on threads of their own\n"
     "  --max-ingest-mb  largest snapshot or records body accepted, in MiB (default 16; a\n"
     "                100,000-learner snapshot is about 150; parsing needs about 20x the body)\n";
 

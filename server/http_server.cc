@@ -167,18 +167,24 @@ HttpService::HttpService(ServeOptions options, ServiceConfig config, Backend& ba
       backend_(backend),
       keys_(std::make_shared<const KeyRing>(config_.keys, config_.operators)),
       idempotency_(std::make_unique<IdempotencyCache>(options_.idempotency_ttl, kIdempotencyEntries)),
-      http_(std::make_unique<Transport>(std::max<size_t>(options_.threads, 4))) {
+      http_(std::make_unique<Transport>(options_.threads)) {
   if (!options_.audit_path.empty()) config_.audit_path = options_.audit_path;
   // Without TCP_NODELAY small responses wait for the delayed ACK (~40 ms).
   http_->set_tcp_nodelay(true);
-  // A keep-alive connection holds a pool thread for its whole life, so the pool
-  // (sized above) must be larger than the number of concurrent clients
-  // (httplib's default is 8).
   http_->set_keep_alive_max_count(options_.keep_alive_max_requests);
   http_->set_keep_alive_timeout(options_.keep_alive_timeout_seconds);
   http_->set_read_timeout(options_.read_timeout_seconds, 0);
   http_->set_write_timeout(options_.write_timeout_seconds, 0);
   http_->set_payload_max_length(std::max(options_.ask_body_limit, options_.ingest_body_limit));
+  // Uploads and reloads take up to seconds: they get a thread of their own so
+  // that asks keep flowing on the event threads meanwhile.
+  http_->set_slow_route_predicate([](std::string_view method, std::string_view path) {
+    auto ends_with = [&](std::string_view tail) {
+      return path.size() >= tail.size() && path.substr(path.size() - tail.size()) == tail;
+    };
+    return (method == "PUT" && ends_with("/snapshot")) || (method == "POST" && ends_with("/records")) ||
+           path == "/v1/admin/reload";
+  });
   InstallRoutes();
 }
 
@@ -240,9 +246,6 @@ void HttpService::Dispatch(const char* route, RouteFn fn, const httplib::Request
 
 void HttpService::Finish(Exchange& ex) {
   ex.res.set_header("X-Request-Id", ex.request_id);
-  // A request that was already being read when the drain began is answered,
-  // and the client learns that this connection ends with it.
-  if (http_->draining()) ex.res.set_header("Connection", "close");
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - ex.start).count();
   metrics_.ObserveRequest(ex.route, ex.req.method, ex.res.status, seconds);
@@ -595,9 +598,9 @@ StatusOr<int> HttpService::Bind() {
 }
 
 Status HttpService::Serve() {
-  // listen_after_bind returns once stop() is called and the pool has finished
-  // every queued and running request.
-  if (!http_->listen_after_bind()) return UnavailableError("the listening socket failed");
+  // Run returns once Stop() is called and every request read before it has
+  // been answered.
+  if (!http_->Run()) return UnavailableError("the listening socket failed");
   if (audit_log_) audit_log_->Flush();
   return OkStatus();
 }

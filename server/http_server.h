@@ -11,7 +11,8 @@
 // (server/transport.h). RunServer() wraps this for the command line with
 // signal handling (SIGHUP reloads; SIGTERM/SIGINT drain and exit 0).
 //
-// Thread-safety: Serve() runs handlers on a pool of threads; Stop() and
+// Thread-safety: Serve() runs handlers on the transport's event threads and,
+// for uploads and reloads, threads of their own; Stop() and
 // Reload() may be called from any thread.
 #ifndef WHYD_SERVER_HTTP_SERVER_H_
 #define WHYD_SERVER_HTTP_SERVER_H_
@@ -53,7 +54,7 @@ struct ServeOptions {
   std::string demo_key;            // demo: printed with the page URL once bound
   std::string access_log = "-";    // "-" stderr, "off", or a file
   std::string audit_path;          // overrides the config's audit.path when set
-  size_t threads = 128;            // keep-alive connections each hold a thread
+  size_t threads = 0;              // event threads answering requests; 0: one per core
   size_t ask_body_limit = 1 << 20;      // ask, triage
   size_t ingest_body_limit = 16 << 20;  // snapshot, records
   int read_timeout_seconds = 5;

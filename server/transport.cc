@@ -1,15 +1,24 @@
-// The connection loop of `whyd serve`; see transport.h.
+// The connection handling of `whyd serve`; see transport.h.
+//
+// Ownership of a connection: while it is armed in the epoll set nobody holds
+// it; the one thread whose epoll_wait returned it (one-shot) owns it until it
+// re-arms or closes it, and may hand it to a thread of its own. Sweep() only
+// ever shuts a socket down (under mu_, so the Connection is alive), which makes
+// its event fire so that its next owner closes it.
 #include "server/transport.h"
 
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <poll.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <string>
 
@@ -18,98 +27,166 @@ namespace {
 
 // Responses up to this size leave in one send(); larger ones in chunks of it.
 constexpr size_t kFlushBytes = 64 * 1024;
+// Bodies larger than this are read on a thread of their own, as they arrive,
+// instead of being gathered before the request is answered.
+constexpr size_t kEventThreadBodyLimit = 64 * 1024;
+// A request head that has not ended within this many bytes is left to httplib
+// on a thread of its own, which refuses it.
+constexpr size_t kMaxHeadBytes = 64 * 1024;
+// Reads per event stop here, so that one client streaming pipelined requests
+// cannot keep an event thread to itself.
+constexpr size_t kReadPerEvent = 256 * 1024;
+// How often idle and half-sent connections are looked at; also how long an
+// event thread sleeps at most, and so how late a timeout may fire.
+constexpr int kSweepIntervalMs = 250;
 // How often the accept loop looks for a Drain() that came before it started.
 constexpr time_t kAcceptIdleMicros = 200 * 1000;
+// Connections beyond this are closed as soon as they are accepted.
+constexpr size_t kMaxConnections = 10000;
 
-// httplib's pool, plus a look at Drain() whenever the accept loop is idle: a
-// Drain() called before listen_after_bind() got going found nothing to stop.
-class DrainAwarePool : public httplib::ThreadPool {
- public:
-  DrainAwarePool(size_t threads, Transport& transport) : ThreadPool(threads), transport_(transport) {}
-  void on_idle() override {
-    if (transport_.draining()) transport_.stop();
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+void SetTimeout(int sock, int option, int millis) {
+  timeval tv{};
+  tv.tv_sec = millis / 1000;
+  tv.tv_usec = static_cast<suseconds_t>((millis % 1000) * 1000);
+  ::setsockopt(sock, SOL_SOCKET, option, &tv, sizeof tv);
+}
+
+int Millis(time_t sec, time_t usec) { return static_cast<int>(sec * 1000 + usec / 1000); }
+
+bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    const char x = a[i] >= 'A' && a[i] <= 'Z' ? static_cast<char>(a[i] - 'A' + 'a') : a[i];
+    if (x != b[i]) return false;
   }
+  return true;
+}
 
- private:
-  Transport& transport_;
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+// Length of the request head (request line, headers and the blank line that
+// ends them) at the start of `bytes`, or 0 when it has not all arrived. Lines
+// may end in CRLF or, as httplib also accepts, a bare LF.
+size_t HeadLength(std::string_view bytes) {
+  for (size_t i = bytes.find('\n'); i != std::string_view::npos; i = bytes.find('\n', i + 1)) {
+    if (i + 1 < bytes.size() && bytes[i + 1] == '\n') return i + 2;
+    if (i + 2 < bytes.size() && bytes[i + 1] == '\r' && bytes[i + 2] == '\n') return i + 3;
+  }
+  return 0;
+}
+
+}  // namespace
+
+// One open connection. Fields other than the atomics belong to the thread
+// that owns the connection (see the top of this file).
+struct Transport::Connection {
+  explicit Connection(int socket) : fd(socket) {}
+
+  std::string_view Unread() const { return std::string_view(in).substr(in_pos); }
+
+  const int fd;
+  std::string in;     // bytes received; in[in_pos..] not yet consumed
+  size_t in_pos = 0;
+  std::string out;    // response bytes gathered for one send()
+  bool send_failed = false;
+  size_t answered = 0;
+  std::string peer_ip, local_ip;
+  int peer_port = 0, local_port = 0;
+  bool peer_known = false, local_known = false;
+
+  // Read by Sweep() while the connection is armed.
+  std::atomic<bool> owned{false};
+  std::atomic<int64_t> idle_since_ms{0};     // when its last answer left
+  std::atomic<int64_t> partial_since_ms{0};  // when an incomplete request began; 0: none
 };
 
-// One accepted socket as httplib reads and writes it. Reads go through a
-// read-ahead buffer (httplib reads request lines a byte at a time) that lives
-// as long as the connection; writes are gathered and sent when the response is
-// complete, when kFlushBytes are waiting, or before the next read blocks (so a
-// "100 Continue" reaches the client before it sends the body). Timeouts come
-// from SO_RCVTIMEO and SO_SNDTIMEO on the socket. One thread at a time.
-class ConnectionStream final : public httplib::Stream {
+// A connection as httplib's process_request reads and writes it: reads come
+// from the bytes already received, then (only for a request on a thread of its
+// own, or a head httplib reads further than Inspect() did) from the socket with
+// the read timeout; writes are gathered and sent when the response is complete,
+// when kFlushBytes are waiting, or before a read blocks (so that a "100
+// Continue" reaches the client before it sends the body).
+class Transport::ConnectionStream final : public httplib::Stream {
  public:
-  ConnectionStream(int sock, int read_timeout_ms, int write_timeout_ms)
-      : sock_(sock), read_timeout_ms_(read_timeout_ms), write_timeout_ms_(write_timeout_ms) {
-    out_.reserve(16 * 1024);
-  }
+  ConnectionStream(Connection& conn, int read_timeout_ms, int write_timeout_ms)
+      : conn_(conn), read_timeout_ms_(read_timeout_ms), write_timeout_ms_(write_timeout_ms) {}
 
-  bool HasBufferedInput() const { return in_pos_ < in_end_; }
-
-  bool is_readable() const override { return HasBufferedInput() || Ready(POLLIN, read_timeout_ms_); }
-  bool is_writable() const override { return !failed_ && Ready(POLLOUT, write_timeout_ms_); }
+  bool is_readable() const override { return !conn_.Unread().empty() || Ready(POLLIN, read_timeout_ms_); }
+  bool is_writable() const override { return !conn_.send_failed && Ready(POLLOUT, write_timeout_ms_); }
 
   ssize_t read(char* ptr, size_t size) override {
-    if (!HasBufferedInput()) {
+    if (conn_.Unread().empty()) {
       if (!Flush()) return -1;
-      if (size >= sizeof in_) return Receive(ptr, size);  // large bodies skip the copy
-      const ssize_t n = Receive(in_, sizeof in_);
+      conn_.in.clear();
+      conn_.in_pos = 0;
+      // Large reads (a body) go straight to the caller.
+      if (size >= kFlushBytes) return Receive(ptr, size);
+      conn_.in.resize(kFlushBytes);
+      const ssize_t n = Receive(conn_.in.data(), conn_.in.size());
+      conn_.in.resize(n > 0 ? static_cast<size_t>(n) : 0);
       if (n <= 0) return n;
-      in_pos_ = 0;
-      in_end_ = static_cast<size_t>(n);
     }
-    const size_t n = std::min(size, in_end_ - in_pos_);
-    std::memcpy(ptr, in_ + in_pos_, n);
-    in_pos_ += n;
+    const size_t n = std::min(size, conn_.in.size() - conn_.in_pos);
+    std::memcpy(ptr, conn_.in.data() + conn_.in_pos, n);
+    conn_.in_pos += n;
     return static_cast<ssize_t>(n);
   }
 
   ssize_t write(const char* ptr, size_t size) override {
-    if (failed_) return -1;
-    out_.append(ptr, size);
-    if (out_.size() >= kFlushBytes && !Flush()) return -1;
+    if (conn_.send_failed) return -1;
+    conn_.out.append(ptr, size);
+    if (conn_.out.size() >= kFlushBytes && !Flush()) return -1;
     return static_cast<ssize_t>(size);
   }
 
-  // Sends what write() gathered; false once the peer is gone or too slow.
+  // Sends what write() gathered; false once the peer is gone or too slow
+  // (SO_SNDTIMEO).
   bool Flush() {
     size_t sent = 0;
-    while (!failed_ && sent < out_.size()) {
-      const ssize_t n = ::send(sock_, out_.data() + sent, out_.size() - sent, MSG_NOSIGNAL);
+    while (!conn_.send_failed && sent < conn_.out.size()) {
+      const ssize_t n = ::send(conn_.fd, conn_.out.data() + sent, conn_.out.size() - sent, MSG_NOSIGNAL);
       if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) failed_ = true;
+      if (n <= 0) conn_.send_failed = true;
       else sent += static_cast<size_t>(n);
     }
-    out_.clear();
-    return !failed_;
+    conn_.out.clear();
+    return !conn_.send_failed;
   }
 
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
-    if (!peer_known_) peer_known_ = Describe(::getpeername, &peer_ip_, &peer_port_);
-    ip = peer_ip_;
-    port = peer_port_;
+    if (!conn_.peer_known) conn_.peer_known = Describe(::getpeername, &conn_.peer_ip, &conn_.peer_port);
+    ip = conn_.peer_ip;
+    port = conn_.peer_port;
   }
   void get_local_ip_and_port(std::string& ip, int& port) const override {
-    if (!local_known_) local_known_ = Describe(::getsockname, &local_ip_, &local_port_);
-    ip = local_ip_;
-    port = local_port_;
+    if (!conn_.local_known) conn_.local_known = Describe(::getsockname, &conn_.local_ip, &conn_.local_port);
+    ip = conn_.local_ip;
+    port = conn_.local_port;
   }
-  socket_t socket() const override { return sock_; }
+  socket_t socket() const override { return conn_.fd; }
 
  private:
+  // Blocking, bounded by SO_RCVTIMEO.
   ssize_t Receive(char* ptr, size_t size) {
     for (;;) {
-      const ssize_t n = ::recv(sock_, ptr, size, 0);
+      const ssize_t n = ::recv(conn_.fd, ptr, size, 0);
       if (n < 0 && errno == EINTR) continue;
       return n;
     }
   }
 
   bool Ready(short events, int timeout_ms) const {
-    pollfd fd{sock_, events, 0};
+    pollfd fd{conn_.fd, events, 0};
     int n;
     do n = ::poll(&fd, 1, timeout_ms);
     while (n < 0 && errno == EINTR);
@@ -120,7 +197,7 @@ class ConnectionStream final : public httplib::Stream {
   bool Describe(NameFn name_of, std::string* ip, int* port) const {
     sockaddr_storage addr{};
     socklen_t len = sizeof addr;
-    if (name_of(sock_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return false;
+    if (name_of(conn_.fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return false;
     char host[NI_MAXHOST];
     char serv[NI_MAXSERV];
     if (::getnameinfo(reinterpret_cast<sockaddr*>(&addr), len, host, sizeof host, serv, sizeof serv,
@@ -132,40 +209,59 @@ class ConnectionStream final : public httplib::Stream {
     return true;
   }
 
-  const int sock_;
+  Connection& conn_;
   const int read_timeout_ms_;
   const int write_timeout_ms_;
-  char in_[4096];
-  size_t in_pos_ = 0;
-  size_t in_end_ = 0;
-  std::string out_;
-  bool failed_ = false;
-  mutable bool peer_known_ = false;
-  mutable bool local_known_ = false;
-  mutable std::string peer_ip_;
-  mutable std::string local_ip_;
-  mutable int peer_port_ = 0;
-  mutable int local_port_ = 0;
 };
 
-void SetTimeout(int sock, int option, time_t sec, time_t usec) {
-  timeval tv{};
-  tv.tv_sec = sec;
-  tv.tv_usec = static_cast<suseconds_t>(usec);
-  ::setsockopt(sock, SOL_SOCKET, option, &tv, sizeof tv);
-}
+namespace {
 
-int Millis(time_t sec, time_t usec) { return static_cast<int>(sec * 1000 + usec / 1000); }
+// httplib's accept loop hands each accepted socket to a task queue; ours runs
+// the task (registering the socket with the event loop, a few system calls)
+// right there, and looks at Drain() whenever the accept loop is idle: a Drain()
+// called before listen_after_bind() got going found nothing to stop.
+class AcceptQueue : public httplib::TaskQueue {
+ public:
+  explicit AcceptQueue(Transport& transport) : transport_(transport) {}
+  void enqueue(std::function<void()> fn) override { fn(); }
+  void shutdown() override {}
+  void on_idle() override {
+    if (transport_.draining()) transport_.stop();
+  }
+
+ private:
+  Transport& transport_;
+};
 
 }  // namespace
 
-Transport::Transport(size_t threads) : drain_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
-  new_task_queue = [this, threads] { return new DrainAwarePool(threads, *this); };
+Transport::Transport(size_t event_threads)
+    : event_threads_(event_threads > 0 ? event_threads
+                                       : std::max<size_t>(2, std::thread::hardware_concurrency())),
+      epoll_fd_(::epoll_create1(EPOLL_CLOEXEC)),
+      wake_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+  new_task_queue = [this] { return new AcceptQueue(*this); };
   set_idle_interval(0, kAcceptIdleMicros);
+  // A request that was already read when the drain began is answered, and the
+  // client learns that its connection ends with it.
+  set_post_routing_handler([this](const httplib::Request&, httplib::Response& res) {
+    if (draining()) res.set_header("Connection", "close");
+  });
+  if (epoll_fd_ >= 0 && wake_fd_ >= 0) {
+    epoll_event ev{};
+    ev.events = EPOLLIN;  // level-triggered and never reset: every event thread sees it
+    ev.data.ptr = nullptr;
+    ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev);
+  }
 }
 
 Transport::~Transport() {
-  if (drain_fd_ >= 0) ::close(drain_fd_);
+  for (Connection* conn : connections_) {
+    ::close(conn->fd);
+    delete conn;
+  }
+  if (wake_fd_ >= 0) ::close(wake_fd_);
+  if (epoll_fd_ >= 0) ::close(epoll_fd_);
 }
 
 bool Transport::WidenListenBacklog() {
@@ -173,44 +269,261 @@ bool Transport::WidenListenBacklog() {
   return sock != INVALID_SOCKET && ::listen(sock, SOMAXCONN) == 0;
 }
 
-void Transport::Drain() {
-  draining_.store(true, std::memory_order_release);
-  const uint64_t one = 1;
-  if (drain_fd_ >= 0) (void)!::write(drain_fd_, &one, sizeof one);
-  stop();
+bool Transport::Run() {
+  if (epoll_fd_ < 0 || wake_fd_ < 0) return false;
+  std::vector<std::thread> threads;
+  threads.reserve(event_threads_);
+  for (size_t i = 0; i < event_threads_; ++i) threads.emplace_back([this] { EventLoop(); });
+  const bool ok = listen_after_bind();
+  if (!draining()) Drain();  // the listening socket failed: close the rest too
+  for (std::thread& t : threads) t.join();
+  std::unique_lock<std::mutex> lock(mu_);
+  own_threads_done_.wait(lock, [this] { return own_threads_ == 0; });
+  return ok;
 }
 
-bool Transport::WaitForRequest(int sock, bool has_buffered_input) const {
-  if (has_buffered_input) return true;  // a pipelined request
-  pollfd fds[2] = {{sock, POLLIN, 0}, {drain_fd_, POLLIN, 0}};
-  const int nfds = drain_fd_ >= 0 ? 2 : 1;
-  int n;
-  do n = ::poll(fds, nfds, Millis(keep_alive_timeout_sec_, 0));
-  while (n < 0 && errno == EINTR);
-  // Bytes, EOF or an error on the socket: process_request finds out which. A
-  // request that arrived as the drain began is still answered.
-  if (n > 0 && fds[0].revents != 0) return true;
-  return false;  // keep-alive timeout, or draining with nothing to read
+void Transport::Drain() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    draining_.store(true, std::memory_order_release);
+  }
+  stop();
+  Sweep(true);
+  WakeIfDone();
 }
 
 bool Transport::process_and_close_socket(socket_t sock) {
-  SetTimeout(sock, SO_RCVTIMEO, read_timeout_sec_, read_timeout_usec_);
-  SetTimeout(sock, SO_SNDTIMEO, write_timeout_sec_, write_timeout_usec_);
-  ConnectionStream stream(sock, Millis(read_timeout_sec_, read_timeout_usec_),
-                          Millis(write_timeout_sec_, write_timeout_usec_));
-  bool ok = true;
-  for (size_t served = 0; served < keep_alive_max_count_; ++served) {
-    if (!WaitForRequest(sock, stream.HasBufferedInput())) break;
-    // The last request of a connection is answered with "Connection: close".
-    const bool last = served + 1 == keep_alive_max_count_ || draining();
-    bool connection_closed = false;
-    ok = process_request(stream, last, connection_closed, nullptr);
-    if (!stream.Flush()) ok = false;
-    if (!ok || connection_closed || last) break;
+  SetTimeout(sock, SO_RCVTIMEO, Millis(read_timeout_sec_, read_timeout_usec_));
+  SetTimeout(sock, SO_SNDTIMEO, Millis(write_timeout_sec_, write_timeout_usec_));
+  auto* conn = new Connection(sock);
+  conn->idle_since_ms.store(NowMs());
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (draining() || connections_.size() >= kMaxConnections) {
+      ::close(sock);
+      delete conn;
+      return false;
+    }
+    connections_.insert(conn);
   }
-  ::shutdown(sock, SHUT_RDWR);
-  ::close(sock);
-  return ok;
+  epoll_event ev{};
+  ev.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
+  ev.data.ptr = conn;
+  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, sock, &ev) != 0) {
+    Close(conn);
+    return false;
+  }
+  return true;
+}
+
+void Transport::EventLoop() {
+  for (;;) {
+    epoll_event ev{};
+    // One event at a time: a thread that took several would answer them in
+    // turn while another event thread sat idle.
+    const int n = ::epoll_wait(epoll_fd_, &ev, 1, kSweepIntervalMs);
+    if (n == 1) {
+      if (ev.data.ptr == nullptr) return;  // draining, and nothing is left
+      auto* conn = static_cast<Connection*>(ev.data.ptr);
+      conn->owned.store(true, std::memory_order_release);
+      Serve(conn, /*own_thread=*/false);
+    }
+    SweepIfDue();
+  }
+}
+
+void Transport::Serve(Connection* conn, bool own_thread) {
+  // Take what has arrived, without waiting for more.
+  bool peer_closed = false;
+  if (conn->in_pos > 0) {
+    conn->in.erase(0, conn->in_pos);
+    conn->in_pos = 0;
+  }
+  char buffer[16 * 1024];
+  for (size_t taken = 0; taken < kReadPerEvent;) {
+    const ssize_t n = ::recv(conn->fd, buffer, sizeof buffer, MSG_DONTWAIT);
+    if (n > 0) {
+      conn->in.append(buffer, static_cast<size_t>(n));
+      taken += static_cast<size_t>(n);
+      if (static_cast<size_t>(n) < sizeof buffer) break;
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) peer_closed = true;
+    break;
+  }
+
+  for (;;) {
+    const Readiness readiness = Inspect(*conn);
+    if (readiness == Readiness::kIncomplete) break;
+    if (readiness == Readiness::kOnOwnThread && !own_thread) {
+      HandOff(conn);
+      return;
+    }
+    if (!AnswerOne(conn)) {
+      Close(conn);
+      return;
+    }
+  }
+  if (peer_closed || (draining() && conn->Unread().empty())) {
+    Close(conn);
+    return;
+  }
+  const int64_t now = NowMs();
+  if (conn->Unread().empty()) {
+    conn->idle_since_ms.store(now, std::memory_order_relaxed);
+    conn->partial_since_ms.store(0, std::memory_order_relaxed);
+  } else if (conn->partial_since_ms.load(std::memory_order_relaxed) == 0) {
+    conn->partial_since_ms.store(now, std::memory_order_relaxed);
+  }
+  Rearm(conn);
+}
+
+Transport::Readiness Transport::Inspect(const Connection& conn) const {
+  const std::string_view bytes = conn.Unread();
+  if (bytes.empty()) return Readiness::kIncomplete;
+  const size_t head_length = HeadLength(bytes);
+  if (head_length == 0) {
+    return bytes.size() > kMaxHeadBytes ? Readiness::kOnOwnThread : Readiness::kIncomplete;
+  }
+  std::string_view head = bytes.substr(0, head_length);
+  const size_t line_end = head.find('\n');
+  std::string_view request_line = Trim(head.substr(0, line_end));
+  head.remove_prefix(line_end + 1);
+  const size_t method_end = request_line.find(' ');
+  const std::string_view method = request_line.substr(0, method_end);
+  std::string_view target =
+      method_end == std::string_view::npos ? std::string_view() : request_line.substr(method_end + 1);
+  target = target.substr(0, target.find(' '));
+  const std::string_view path = target.substr(0, target.find('?'));
+
+  size_t body_length = 0;
+  while (!head.empty()) {
+    const size_t end = head.find('\n');
+    const std::string_view line = head.substr(0, end);
+    head.remove_prefix(end == std::string_view::npos ? head.size() : end + 1);
+    const size_t colon = line.find(':');
+    if (colon == std::string_view::npos) continue;
+    const std::string_view name = Trim(line.substr(0, colon));
+    const std::string_view value = Trim(line.substr(colon + 1));
+    // A chunked body has no length to wait for, and a client that sent
+    // "Expect: 100-continue" waits for us before it sends the body.
+    if (EqualsIgnoringCase(name, "transfer-encoding") || EqualsIgnoringCase(name, "expect")) {
+      return Readiness::kOnOwnThread;
+    }
+    if (EqualsIgnoringCase(name, "content-length")) {
+      // A malformed length is httplib's to refuse; it then reads no body.
+      size_t length = 0;
+      bool digits = !value.empty();
+      for (char c : value) {
+        if (c < '0' || c > '9' || length > (SIZE_MAX - 9) / 10) {
+          digits = false;
+          break;
+        }
+        length = length * 10 + static_cast<size_t>(c - '0');
+      }
+      if (digits) body_length = length;
+    }
+  }
+  if (body_length > kEventThreadBodyLimit) return Readiness::kOnOwnThread;
+  if (bytes.size() - head_length < body_length) return Readiness::kIncomplete;
+  if (slow_route_ && slow_route_(method, path)) return Readiness::kOnOwnThread;
+  return Readiness::kOnEventThread;
+}
+
+bool Transport::AnswerOne(Connection* conn) {
+  // The last request of a connection is answered with "Connection: close".
+  const bool last = ++conn->answered >= keep_alive_max_count_ || draining();
+  bool connection_closed = false;
+  ConnectionStream stream(*conn, Millis(read_timeout_sec_, read_timeout_usec_),
+                          Millis(write_timeout_sec_, write_timeout_usec_));
+  bool ok = process_request(stream, last, connection_closed, nullptr);
+  if (!stream.Flush()) ok = false;
+  return ok && !connection_closed && !last;
+}
+
+void Transport::HandOff(Connection* conn) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++own_threads_;
+  }
+  std::thread([this, conn] {
+    Serve(conn, /*own_thread=*/true);
+    // The last use of `this`: Run() returns only once it sees the count at 0
+    // under mu_, which this thread releases as its final step.
+    std::lock_guard<std::mutex> lock(mu_);
+    --own_threads_;
+    if (draining() && connections_.empty() && own_threads_ == 0) {
+      const uint64_t one = 1;
+      (void)!::write(wake_fd_, &one, sizeof one);
+    }
+    own_threads_done_.notify_all();
+  }).detach();
+}
+
+void Transport::Rearm(Connection* conn) {
+  conn->owned.store(false, std::memory_order_release);
+  epoll_event ev{};
+  ev.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
+  ev.data.ptr = conn;
+  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, conn->fd, &ev) != 0) {
+    // Not armed, so still ours to close.
+    conn->owned.store(true, std::memory_order_release);
+    Close(conn);
+  }
+}
+
+void Transport::Close(Connection* conn) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    connections_.erase(conn);
+  }
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, conn->fd, nullptr);
+  ::shutdown(conn->fd, SHUT_RDWR);
+  ::close(conn->fd);
+  delete conn;
+  WakeIfDone();
+}
+
+void Transport::WakeIfDone() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (draining() && connections_.empty() && own_threads_ == 0) {
+    const uint64_t one = 1;
+    (void)!::write(wake_fd_, &one, sizeof one);
+  }
+}
+
+void Transport::SweepIfDue() {
+  const int64_t now = NowMs();
+  int64_t due = next_sweep_ms_.load(std::memory_order_relaxed);
+  if (now < due) return;
+  if (!next_sweep_ms_.compare_exchange_strong(due, now + kSweepIntervalMs)) return;  // another thread sweeps
+  Sweep(false);
+}
+
+void Transport::Sweep(bool draining_now) {
+  const int64_t now = NowMs();
+  const int64_t read_timeout = Millis(read_timeout_sec_, read_timeout_usec_);
+  const int64_t keep_alive = Millis(keep_alive_timeout_sec_, 0);
+  const bool closing_idle = draining_now || draining();
+  std::lock_guard<std::mutex> lock(mu_);
+  for (Connection* conn : connections_) {
+    if (conn->owned.load(std::memory_order_acquire)) continue;
+    const int64_t partial_since = conn->partial_since_ms.load(std::memory_order_relaxed);
+    bool close;
+    if (partial_since != 0) {
+      close = now - partial_since > read_timeout;  // a client too slow to send its request
+    } else if (closing_idle) {
+      // A request that arrived as the drain began is still answered: its
+      // event is due and its answer will say "Connection: close".
+      char byte;
+      close = ::recv(conn->fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) <= 0;
+    } else {
+      close = now - conn->idle_since_ms.load(std::memory_order_relaxed) > keep_alive;
+    }
+    // The event this raises makes the connection's next owner close it.
+    if (close) ::shutdown(conn->fd, SHUT_RDWR);
+  }
 }
 
 }  // namespace whyd

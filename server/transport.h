@@ -1,29 +1,45 @@
-// The HTTP transport of `whyd serve`: cpp-httplib's Server with our own loop
-// over each accepted connection.
+// The HTTP transport of `whyd serve`: cpp-httplib's request parsing, routing
+// and response writing (Server::process_request) under our own connection
+// handling, an epoll event loop.
 //
-// cpp-httplib 0.11 waits for the next request on a keep-alive connection by
-// polling (select 10 ms, sleep 1 ms) until its keep-alive timeout ends, and
-// checks for stop() only between requests. So after stop() an idle keep-alive
-// client held the process for up to the whole keep-alive timeout. Transport
-// replaces that per-connection loop (Server::process_and_close_socket, a
-// virtual hook) and keeps the request parsing, routing and response writing
-// of httplib (Server::process_request):
-//   - the wait for the next request is one poll() on the socket and on a
-//     drain eventfd, so Drain() wakes every idle connection at once and it
-//     closes; a request already being read or handled finishes, and its
-//     response says "Connection: close";
-//   - the connection's bytes go through one read-ahead buffer kept across
-//     requests, and a response leaves in one send() instead of one for the
-//     head and one for the body;
-//   - the peer and local addresses are looked up once per connection, not
-//     once per request.
+// cpp-httplib 0.11 gives every connection a pool thread for as long as it is
+// open, and waits for a keep-alive client's next request by polling (select
+// 10 ms, sleep 1 ms). With 8 busy keep-alive clients on a 2-core machine that
+// made 8 runnable threads take turns at the cores in scheduler time slices, and
+// one answer in a hundred waited a slice or two (p99 several times the mean).
+// Transport instead:
+//   - keeps every open connection in one epoll set, armed one-shot, so an idle
+//     keep-alive client costs no thread;
+//   - answers on a few event threads (one per core by default), each taking the
+//     next connection whose request has fully arrived, so requests are served
+//     in arrival order with no more runnable threads than cores;
+//   - reads a request completely before handing it to httplib, so a client that
+//     sends slowly never holds an event thread (it is closed when the read
+//     timeout passes with its request still incomplete);
+//   - gives requests that may take long (a large or chunked body, "Expect:
+//     100-continue", or a route the service names, such as a snapshot upload or
+//     a reload) a thread of their own, so they never stall the event threads;
+//   - closes idle keep-alive connections after the keep-alive timeout, and on
+//     Drain() closes idle connections at once, answers the requests already
+//     read (with "Connection: close"), then lets Run() return.
 //
-// Thread-safety: as httplib::Server. Drain() may be called from any thread.
+// Transport sets httplib's post-routing handler; do not replace it.
+//
+// Thread-safety: as httplib::Server. Drain() may be called from any thread,
+// including before Run() has started.
 #ifndef WHYD_SERVER_TRANSPORT_H_
 #define WHYD_SERVER_TRANSPORT_H_
 
 #include <atomic>
+#include <condition_variable>
 #include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string_view>
+#include <thread>
+#include <unordered_set>
+#include <vector>
 
 #include <httplib.h>
 
@@ -31,33 +47,73 @@ namespace whyd {
 
 class Transport : public httplib::Server {
  public:
-  // `threads` workers; each keep-alive connection holds one while it is open.
-  explicit Transport(size_t threads);
+  // Routes the predicate says yes to run on a thread of their own instead of
+  // an event thread: requests that may take seconds (uploads, reloads).
+  using SlowRoutePredicate = std::function<bool(std::string_view method, std::string_view path)>;
+
+  // `event_threads` answer requests; 0 means one per core (at least 2).
+  explicit Transport(size_t event_threads);
   ~Transport() override;
   Transport(const Transport&) = delete;
   Transport& operator=(const Transport&) = delete;
+
+  void set_slow_route_predicate(SlowRoutePredicate predicate) { slow_route_ = std::move(predicate); }
 
   // httplib listens with a backlog of 5: when more clients connect at once
   // than the accept loop has taken, the rest lose their SYN and retry after a
   // second. Call after bind_to_port(); listen() again only resizes the queue.
   bool WidenListenBacklog();
 
-  // Stops accepting (httplib's stop()), closes idle keep-alive connections now
-  // and lets requests in flight finish; listen_after_bind() then returns once
-  // the last of them has been answered.
+  // Accepts and answers until Drain(); returns once the last request read
+  // before the drain has been answered and every connection is closed. False
+  // when the listening socket failed.
+  bool Run();
+
+  // Stops accepting, closes idle connections now and lets requests already
+  // read finish; Run() then returns.
   void Drain();
 
   bool draining() const { return draining_.load(std::memory_order_acquire); }
 
- private:
-  bool process_and_close_socket(socket_t sock) override;
-  // True when a request (or EOF) waits on `sock`; false after the keep-alive
-  // timeout, or at once when draining and the client has sent nothing.
-  bool WaitForRequest(int sock, bool has_buffered_input) const;
+  size_t event_threads() const { return event_threads_; }
 
-  // Readable from the moment Drain() is called; never reset.
-  int drain_fd_ = -1;
+ private:
+  struct Connection;
+  class ConnectionStream;
+  enum class Readiness { kIncomplete, kOnEventThread, kOnOwnThread };
+
+  // Called by httplib's accept loop for each accepted socket: registers it.
+  bool process_and_close_socket(socket_t sock) override;
+
+  void EventLoop();
+  // Reads what has arrived on `conn` and answers every complete request in
+  // its buffer; then re-arms it, closes it, or hands it to a thread of its own.
+  // `own_thread`: this thread may block on the request (a slow one).
+  void Serve(Connection* conn, bool own_thread);
+  // Answers the request at the head of conn's buffer; false when the
+  // connection must close afterwards.
+  bool AnswerOne(Connection* conn);
+  Readiness Inspect(const Connection& conn) const;
+  void HandOff(Connection* conn);
+  void Rearm(Connection* conn);
+  void Close(Connection* conn);
+  // Shuts down connections idle past their timeout (or, when draining, every
+  // idle one) so that their epoll event fires and an event thread closes them.
+  void Sweep(bool draining_now);
+  void SweepIfDue();
+  void WakeIfDone();
+
+  const size_t event_threads_;
+  SlowRoutePredicate slow_route_;
+  int epoll_fd_ = -1;
+  int wake_fd_ = -1;  // readable once draining and nothing is left to answer
   std::atomic<bool> draining_{false};
+  std::atomic<int64_t> next_sweep_ms_{0};
+
+  std::mutex mu_;  // guards connections_ and own_threads_
+  std::unordered_set<Connection*> connections_;
+  size_t own_threads_ = 0;  // requests running on a thread of their own
+  std::condition_variable own_threads_done_;
 };
 
 }  // namespace whyd

@@ -42,7 +42,7 @@ class TestServer {
     options.port = 0;
     if (options.access_log == "-") options.access_log = "off";
     options.demo = true;
-    options.threads = 16;
+    if (options.threads == 0) options.threads = 2;  // as on the 2-core machines we serve from
     service_ = std::make_unique<HttpService>(options, std::move(config), backend_);
     StatusOr<int> port = service_->Bind();
     if (!port.ok()) throw std::runtime_error(port.status().ToString());
