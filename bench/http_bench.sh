@@ -72,8 +72,8 @@ for connections in 1 8 64; do
         "http://127.0.0.1:$port" >"$out.wrk" &
     wrk_pid=$!
     # wrk does not report a connection that is never answered, so a fresh client
-    # probes while it runs: with a pool too small for the keep-alive clients it
-    # waits for a thread until a connection's keep-alive timeout (5 s).
+    # probes while it runs: a server that gave each keep-alive client a thread
+    # from a fixed pool made it wait until some connection's keep-alive ended.
     sleep $(( duration / 2 ))
     probe_ms=$(curl -s -o /dev/null --max-time 3 -w '%{time_total}' "http://127.0.0.1:$port/healthz" |
                awk '{printf "%d", $1 * 1000}') || probe_ms=3000
