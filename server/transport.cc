@@ -325,7 +325,9 @@ void Transport::EventLoop() {
     if (n == 1) {
       if (ev.data.ptr == nullptr) return;  // draining, and nothing is left
       auto* conn = static_cast<Connection*>(ev.data.ptr);
-      conn->owned.store(true, std::memory_order_release);
+      // Pairs with the release in Rearm(): what the previous owner did to
+      // the connection happens before what this thread does.
+      conn->owned.exchange(true, std::memory_order_acq_rel);
       Serve(conn, /*own_thread=*/false);
     }
     SweepIfDue();
@@ -462,11 +464,14 @@ void Transport::HandOff(Connection* conn) {
 }
 
 void Transport::Rearm(Connection* conn) {
-  conn->owned.store(false, std::memory_order_release);
+  // Once armed the connection may be another thread's at once: nothing of it
+  // is read after the release below, except on failure (then it is not armed).
+  const int fd = conn->fd;
   epoll_event ev{};
   ev.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
   ev.data.ptr = conn;
-  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, conn->fd, &ev) != 0) {
+  conn->owned.store(false, std::memory_order_release);
+  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &ev) != 0) {
     // Not armed, so still ours to close.
     conn->owned.store(true, std::memory_order_release);
     Close(conn);
