@@ -3,6 +3,8 @@
 
 #include <array>
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 
 namespace whyd {
 namespace {
@@ -21,45 +23,79 @@ constexpr std::array<unsigned char, 256> kByteClass = [] {
   return table;
 }();
 
+// Strings are scanned eight bytes at a time: most of an answer is long runs
+// of plain ASCII prose, and a byte-by-byte scan of them was a tenth of the
+// CPU of an ask.
+constexpr uint64_t kEveryByte = 0x0101010101010101;
+constexpr uint64_t kHighBits = 0x8080808080808080;
+
+uint64_t LoadWord(const char* p) {
+  uint64_t word;
+  std::memcpy(&word, p, sizeof word);
+  return word;
+}
+
+// True when some byte of `word` is not 0 in kByteClass: a control character,
+// '"', '\\' or a byte >= 0x80. These are the "has a byte less than n" and
+// "has a zero byte" tests of Bit Twiddling Hacks, which are exact when the
+// question is whether any byte qualifies.
+bool HasSpecialByte(uint64_t word) {
+  const uint64_t control = (word - kEveryByte * 0x20) & ~word;
+  const uint64_t quote = word ^ (kEveryByte * '"');
+  const uint64_t backslash = word ^ (kEveryByte * '\\');
+  const uint64_t quote_or_backslash = ((quote - kEveryByte) & ~quote) | ((backslash - kEveryByte) & ~backslash);
+  return ((control | quote_or_backslash | word) & kHighBits) != 0;
+}
+
+// The position of the first byte of s[from..] that is not 0 in kByteClass,
+// or s.size().
+size_t FindSpecialByte(const std::string& s, size_t from) {
+  size_t i = from;
+  while (i + sizeof(uint64_t) <= s.size() && !HasSpecialByte(LoadWord(s.data() + i))) i += sizeof(uint64_t);
+  while (i < s.size() && kByteClass[static_cast<unsigned char>(s[i])] == 0) ++i;
+  return i;
+}
+
+bool HasNonAscii(const std::string& s, size_t from) {
+  uint64_t high = 0;
+  size_t i = from;
+  for (; i + sizeof(uint64_t) <= s.size(); i += sizeof(uint64_t)) high |= LoadWord(s.data() + i);
+  for (; i < s.size(); ++i) high |= static_cast<unsigned char>(s[i]);
+  return (high & kHighBits) != 0;
+}
+
+void AppendEscaped(unsigned char c, std::string* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  switch (c) {
+    case '"': out->append("\\\""); break;
+    case '\\': out->append("\\\\"); break;
+    case '\b': out->append("\\b"); break;
+    case '\f': out->append("\\f"); break;
+    case '\n': out->append("\\n"); break;
+    case '\r': out->append("\\r"); break;
+    case '\t': out->append("\\t"); break;
+    default: {
+      const char escape[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xf]};
+      out->append(escape, sizeof escape);
+    }
+  }
+}
+
 void AppendString(const std::string& s, std::string* out) {
-  size_t first = 0;
-  while (first < s.size() && kByteClass[static_cast<unsigned char>(s[first])] == 0) ++first;
-  out->push_back('"');
-  if (first == s.size()) {  // the common case: nothing to escape
-    out->append(s);
-    out->push_back('"');
+  size_t special = FindSpecialByte(s, 0);
+  if (special != s.size() && HasNonAscii(s, special)) {
+    out->append(LibraryDump(nlohmann::json(s)));
     return;
   }
-  for (size_t i = first; i < s.size(); ++i) {
-    if (kByteClass[static_cast<unsigned char>(s[i])] == 2) {
-      out->pop_back();
-      out->append(LibraryDump(nlohmann::json(s)));
-      return;
-    }
+  out->push_back('"');
+  size_t done = 0;  // bytes of s already appended
+  while (special != s.size()) {
+    out->append(s, done, special - done);
+    AppendEscaped(static_cast<unsigned char>(s[special]), out);
+    done = special + 1;
+    special = FindSpecialByte(s, done);
   }
-  static constexpr char kHex[] = "0123456789abcdef";
-  out->append(s, 0, first);
-  size_t run = first;  // start of the bytes not yet appended
-  for (size_t i = first; i < s.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (kByteClass[c] == 0) continue;
-    out->append(s, run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      default: {
-        const char escape[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xf]};
-        out->append(escape, sizeof escape);
-      }
-    }
-  }
-  out->append(s, run, s.size() - run);
+  out->append(s, done, s.size() - done);
   out->push_back('"');
 }
 
@@ -78,12 +114,12 @@ void AppendJson(const nlohmann::json& value, std::string* out) {
     case Type::object: {
       out->push_back('{');
       bool first = true;
-      for (auto it = value.begin(); it != value.end(); ++it) {
+      for (const auto& [name, member] : value.get_ref<const nlohmann::json::object_t&>()) {
         if (!first) out->push_back(',');
         first = false;
-        AppendString(it.key(), out);
+        AppendString(name, out);
         out->push_back(':');
-        AppendJson(it.value(), out);
+        AppendJson(member, out);
       }
       out->push_back('}');
       return;
@@ -91,7 +127,7 @@ void AppendJson(const nlohmann::json& value, std::string* out) {
     case Type::array: {
       out->push_back('[');
       bool first = true;
-      for (const nlohmann::json& element : value) {
+      for (const nlohmann::json& element : value.get_ref<const nlohmann::json::array_t&>()) {
         if (!first) out->push_back(',');
         first = false;
         AppendJson(element, out);
@@ -124,7 +160,7 @@ void AppendJson(const nlohmann::json& value, std::string* out) {
 
 std::string DumpJson(const nlohmann::json& value) {
   std::string out;
-  out.reserve(1024);
+  out.reserve(4096);  // an answer is 2 to 5 KiB
   AppendJson(value, &out);
   return out;
 }
