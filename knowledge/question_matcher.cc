@@ -520,9 +520,10 @@ StatusOr<MatchResult> QuestionMatcher::Match(std::string_view question) const {
     result.truncated = true;
   }
   // An address says "this is about an email" to the scorer; the address
-  // itself is noise (mentions.h extracts it for the diagnosis).
+  // itself is noise (mentions.h extracts it for the diagnosis). Most
+  // questions have no '@', hence no address, and skip the regex.
   std::string text(question);
-  RE2::GlobalReplace(&text, index.email_address, " email ");
+  if (text.find('@') != std::string::npos) RE2::GlobalReplace(&text, index.email_address, " email ");
   bool cut = false;
   std::vector<Token> tokens = index.Tokenize(text, true, &cut);
   result.truncated = result.truncated || cut;
