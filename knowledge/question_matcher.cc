@@ -99,7 +99,6 @@ struct QuestionMatcher::Index {
     // Each keyword's unigram terms: the FAQ's core concepts.
     std::vector<std::vector<std::string>> keywords;
     double length = 0;
-    std::vector<int> examples;  // indices into example_docs
     std::vector<std::pair<std::unique_ptr<RE2>, std::string>> patterns;
   };
   struct ExampleDoc {
@@ -110,16 +109,25 @@ struct QuestionMatcher::Index {
   };
 
   std::vector<Faq> faqs;
-  std::vector<ExampleDoc> example_docs;
+  std::vector<ExampleDoc> example_docs;  // each FAQ's examples in a row, FAQs in order
   std::unordered_map<std::string, double> idf;
   // Postings, so that a question costs one lookup per term: the FAQs that
-  // use a term with its weighted frequency, and the examples that contain it.
+  // use a term with its weighted frequency, the examples that contain it, and
+  // its idf (every term of a FAQ or an example has one).
   struct Postings {
     std::vector<std::pair<int, double>> faqs;
     std::vector<int> examples;
+    double idf = 0;
   };
   std::unordered_map<std::string, Postings> postings;
   double average_length = 1;
+  // What scoring reads of every FAQ for every question, kept together rather
+  // than spread over the large Faq structs: the BM25 length normalisation of
+  // each FAQ, the norm of each example, and where each FAQ's examples start
+  // in example_docs (FAQ f's are [first_example[f], first_example[f + 1])).
+  std::vector<double> length_norm;
+  std::vector<double> example_norm;
+  std::vector<int> first_example;
   // Lexicon: stems of a phrase joined by ' ' -> canonical term.
   std::unordered_map<std::string, std::string> synonyms;
   // First stem of a lexicon phrase -> its longest phrase length in words.
@@ -259,14 +267,18 @@ std::vector<Token> QuestionMatcher::Index::Tokenize(std::string_view text, bool 
   int typo_attempts = 0;
   for (size_t w = 0; w < words.size(); ++w) {
     const std::string& word = words[w];
+    // Each word is looked up once in the vocabulary and once in the stop words.
+    const bool known = correct_typos && vocabulary.count(word) != 0;
     // A capitalised word the catalogue does not know is most likely a name
     // (a person, the product): it says nothing about which FAQ is asked.
-    if (correct_typos && capitalised[w] && vocabulary.count(word) == 0) continue;
+    if (correct_typos && capitalised[w] && !known) continue;
+    const bool stop_word = IsStopWord(word);
     Token token;
     token.surface = word;
     std::string form = word;
+    bool stop_form = stop_word;
     if (correct_typos && typo_attempts < kMaxTypoAttempts && word.size() <= kMaxTypoWordLength &&
-        !IsStopWord(word) && vocabulary.count(word) == 0 &&
+        !stop_word && !known &&
         std::none_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; })) {
       ++typo_attempts;
       int distance = 0;
@@ -274,10 +286,11 @@ std::vector<Token> QuestionMatcher::Index::Tokenize(std::string_view text, bool 
       if (!fixed.empty()) {
         token.detail = "typo of '" + fixed + "'";
         form = fixed;
+        stop_form = IsStopWord(form);
       }
     }
     token.term = StemWord(form);
-    token.content = !IsStopWord(form);
+    token.content = !stop_form;
     stems.push_back(std::move(token));
   }
   // Fold synonym phrases, longest first, into their canonical term.
@@ -422,7 +435,6 @@ QuestionMatcher::QuestionMatcher(const std::vector<FaqDef>& faqs,
         doc.terms.insert(std::move(term));
       }
       if (doc.terms.empty()) return;
-      faq.examples.push_back(static_cast<int>(index->example_docs.size()));
       index->example_docs.push_back(std::move(doc));
     };
     add_text(def.title, kTitleWeight);
@@ -498,6 +510,7 @@ QuestionMatcher::QuestionMatcher(const std::vector<FaqDef>& faqs,
       index->postings[term].examples.push_back(static_cast<int>(e));
     }
   }
+  for (auto& [term, postings] : index->postings) postings.idf = index->Idf(term, 0);
   for (Index::ExampleDoc& doc : index->example_docs) {
     double sum = 0;
     for (const std::string& term : doc.terms) {
@@ -505,6 +518,14 @@ QuestionMatcher::QuestionMatcher(const std::vector<FaqDef>& faqs,
       sum += w * w;
     }
     doc.norm = std::sqrt(sum);
+    index->example_norm.push_back(doc.norm);
+  }
+  for (const Index::Faq& faq : index->faqs) {
+    index->length_norm.push_back(1 - kBm25B + kBm25B * faq.length / index->average_length);
+  }
+  for (size_t f = 0, e = 0; f <= index->faqs.size(); ++f) {
+    while (e < index->example_docs.size() && index->example_docs[e].faq < static_cast<int>(f)) ++e;
+    index->first_example.push_back(static_cast<int>(e));
   }
   index_ = std::move(index);
 }
@@ -543,13 +564,28 @@ StatusOr<MatchResult> QuestionMatcher::Match(std::string_view question) const {
     return result;
   }
 
-  // The query's unique terms and their weights.
-  std::map<std::string, double> query;  // ordered: deterministic evidence
-  for (const std::string& term : terms) query.emplace(term, index.Idf(term, options_.unknown_word_idf));
+  // The query's unique terms, their weights and postings (null: a word the
+  // catalogue does not know).
+  struct QueryTerm {
+    double weight = 0;
+    const Index::Postings* postings = nullptr;
+  };
+  std::map<std::string, QueryTerm> query;  // ordered: deterministic evidence
+  for (const std::string& term : terms) {
+    auto [at, added] = query.try_emplace(term);
+    if (!added) continue;
+    auto it = index.postings.find(term);
+    if (it == index.postings.end()) {
+      at->second.weight = options_.unknown_word_idf;
+    } else {
+      at->second = {it->second.idf, &it->second};
+    }
+  }
   double query_norm_sq = 0;
   double bm25_ceiling = 0;
   double unigram_mass = 0;
-  for (const auto& [term, w] : query) {
+  for (const auto& [term, q] : query) {
+    const double w = q.weight;
     query_norm_sq += w * w;
     bm25_ceiling += w * (term.find(' ') != std::string::npos ? kBigramWeight : 1.0);
     if (term.find(' ') == std::string::npos) unigram_mass += w;
@@ -562,27 +598,24 @@ StatusOr<MatchResult> QuestionMatcher::Match(std::string_view question) const {
   std::vector<double>& dot = buffers.dot;
   bm25.assign(faq_count, 0.0);
   dot.assign(index.example_docs.size(), 0.0);
-  for (const auto& [term, w] : query) {
-    auto it = index.postings.find(term);
-    if (it == index.postings.end()) continue;
+  for (const auto& [term, q] : query) {
+    if (q.postings == nullptr) continue;
+    const double w = q.weight;
     const double phrase = term.find(' ') != std::string::npos ? kBigramWeight : 1.0;
-    for (const auto& [f, tf] : it->second.faqs) {
-      const double length_norm =
-          1 - kBm25B + kBm25B * index.faqs[f].length / index.average_length;
-      bm25[f] += w * phrase * tf * (kBm25K1 + 1) / (tf + kBm25K1 * length_norm);
+    for (const auto& [f, tf] : q.postings->faqs) {
+      bm25[f] += w * phrase * tf * (kBm25K1 + 1) / (tf + kBm25K1 * index.length_norm[f]);
     }
-    const double idf = index.Idf(term, 0);
-    for (int e : it->second.examples) dot[e] += w * idf;
+    const double idf = q.postings->idf;
+    for (int e : q.postings->examples) dot[e] += w * idf;
   }
   std::vector<Scored>& scored = buffers.scored;
   scored.clear();
   for (size_t f = 0; f < faq_count; ++f) {
     double best_cosine = 0;
     int best_example = -1;
-    for (int e : index.faqs[f].examples) {
-      const Index::ExampleDoc& doc = index.example_docs[e];
-      if (dot[e] <= 0 || doc.norm <= 0) continue;
-      double cosine = dot[e] / (query_norm * doc.norm);
+    for (int e = index.first_example[f]; e < index.first_example[f + 1]; ++e) {
+      if (dot[e] <= 0 || index.example_norm[e] <= 0) continue;
+      double cosine = dot[e] / (query_norm * index.example_norm[e]);
       if (cosine > best_cosine) {
         best_cosine = cosine;
         best_example = e;
@@ -602,8 +635,8 @@ StatusOr<MatchResult> QuestionMatcher::Match(std::string_view question) const {
   const Index::Faq& top_faq = index.faqs[top.faq];
   // Coverage: how much of what the question says the top FAQ knows about.
   double covered = 0;
-  for (const auto& [term, w] : query) {
-    if (term.find(' ') == std::string::npos && top_faq.match_terms.count(term) != 0) covered += w;
+  for (const auto& [term, q] : query) {
+    if (term.find(' ') == std::string::npos && top_faq.match_terms.count(term) != 0) covered += q.weight;
   }
   const double coverage = unigram_mass > 0 ? covered / unigram_mass : 0;
   // Keyword match: the best share (by weight) of one keyword found in the question.
@@ -664,8 +697,8 @@ StatusOr<MatchResult> QuestionMatcher::Match(std::string_view question) const {
     if (!reported.insert(token.term).second) continue;
     result.evidence.push_back({MatchEvidence::Kind::kWord, token.surface, token.detail});
   }
-  for (const auto& [term, w] : query) {
-    (void)w;
+  for (const auto& [term, q] : query) {
+    (void)q;
     if (term.find(' ') != std::string::npos && top_faq.tf.count(term) != 0) {
       result.evidence.push_back({MatchEvidence::Kind::kPhrase, term, ""});
     }
