@@ -555,10 +555,9 @@ StatusOr<MatchResult> QuestionMatcher::Match(std::string_view question) const {
   const bool any_pattern = index.FindPatterns(question, &buffers);
   const std::vector<int>& pattern_hit = buffers.pattern_hit;
 
-  bool only_small_talk = true;
-  for (const Token& token : tokens) {
-    if (token.content && !IsSmallTalkWord(token.surface)) only_small_talk = false;
-  }
+  const bool only_small_talk = std::all_of(tokens.begin(), tokens.end(), [](const Token& token) {
+    return !token.content || IsSmallTalkWord(token.surface);
+  });
   if ((terms.empty() || only_small_talk) && !any_pattern) {
     result.reason = "no_content";
     return result;
