@@ -570,10 +570,10 @@ StatusOr<MatchResult> QuestionMatcher::Match(std::string_view question) const {
     const Index::Postings* postings = nullptr;
   };
   std::map<std::string, QueryTerm> query;  // ordered: deterministic evidence
-  for (const std::string& term : terms) {
-    auto [at, added] = query.try_emplace(term);
+  for (std::string& term : terms) {  // (terms are not read again: move them)
+    auto [at, added] = query.try_emplace(std::move(term));
     if (!added) continue;
-    auto it = index.postings.find(term);
+    auto it = index.postings.find(at->first);
     if (it == index.postings.end()) {
       at->second.weight = options_.unknown_word_idf;
     } else {
@@ -690,10 +690,11 @@ StatusOr<MatchResult> QuestionMatcher::Match(std::string_view question) const {
     result.evidence.push_back({MatchEvidence::Kind::kPattern,
                                top_faq.patterns[pattern_hit[top.faq]].second, "error message"});
   }
-  std::unordered_set<std::string> reported;
+  std::vector<std::string_view> reported;  // a question has few words: no set needed
   for (const Token& token : tokens) {
     if (!token.content || top_faq.tf.count(token.term) == 0) continue;
-    if (!reported.insert(token.term).second) continue;
+    if (std::find(reported.begin(), reported.end(), token.term) != reported.end()) continue;
+    reported.push_back(token.term);
     result.evidence.push_back({MatchEvidence::Kind::kWord, token.surface, token.detail});
   }
   for (const auto& [term, q] : query) {

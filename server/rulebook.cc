@@ -99,7 +99,7 @@ MatchOutcome Rulebook::Match(std::string_view question) const {
   for (const std::string& id : result->alternatives) {
     if (const FaqDef* faq = FindFaq(id)) out.alternatives.push_back({faq, confidence_of(id)});
   }
-  for (const MatchEvidence& e : result->evidence) out.matched.push_back(e.text);
+  for (MatchEvidence& e : result->evidence) out.matched.push_back(std::move(e.text));
   return out;
 }
 
