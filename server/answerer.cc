@@ -356,7 +356,7 @@ StatusOr<nlohmann::json> Answerer::Ask(const Rulebook& rules, const AskRequest& 
     nlohmann::json s = nlohmann::json::object();
     if (subject) s["user"] = UserRef(*subject);
     if (other) s["other_user"] = UserRef(*other);
-    answer["subject"] = s;
+    answer["subject"] = std::move(s);
   } else if (!email_subject.empty()) {
     answer["subject"] = {{"email", email_subject}};
   } else if (kind == "tenant") {
