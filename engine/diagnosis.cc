@@ -72,6 +72,7 @@ void DescribeCondition(const Condition& c, const ConditionOutcome& o, std::strin
 
 std::string ExplainFailure(const CompiledRule& rule, const RuleOutcome& outcome) {
   std::string out;
+  out.reserve(128);  // most are shorter: one allocation rather than three or four
   const auto& conditions = rule.when->conditions();
   std::vector<int> described;
   for (const ConditionOutcome& o : outcome.trace.outcomes()) {

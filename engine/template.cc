@@ -306,6 +306,9 @@ std::unique_ptr<Template> Template::Compile(std::string_view text, const Schema&
 
 void Template::Render(const EvalContext& ctx, std::string* out) const {
   if (!ok()) return;
+  // A rendering is about as long as its template: grow the string once, not
+  // once per doubling (an answer renders a dozen templates).
+  out->reserve(out->size() + text_.size());
   for (const Piece& piece : pieces_) {
     out->append(piece.literal);
     if (!piece.hole) continue;

@@ -76,6 +76,8 @@ std::vector<std::string> ExtractEmails(std::string_view question) {
   static const RE2 kEmail("([A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63})+)",
                           QuietOptions());
   std::vector<std::string> out;
+  // Every address has an '@'; most questions have none, so skip the regex.
+  if (Capped(question).find('@') == std::string_view::npos) return out;
   std::vector<std::string> seen;
   re2::StringPiece input(Capped(question).data(), Capped(question).size());
   std::string email;

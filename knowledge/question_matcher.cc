@@ -13,6 +13,7 @@
 #include "knowledge/question_matcher.h"
 
 #include <re2/re2.h>
+#include <re2/set.h>
 
 #include <algorithm>
 #include <cmath>
@@ -57,6 +58,24 @@ struct Token {
   bool content = true;  // false for stop words
 };
 
+// One FAQ's score for a question.
+struct Scored {
+  int faq;
+  double score;
+  int best_example;
+};
+
+// The buffers of one Match call, sized by the catalogue. Each thread keeps
+// its own from one question to the next: allocating them afresh (a few KiB)
+// cost more than filling them.
+struct MatchBuffers {
+  std::vector<int> pattern_hit;
+  std::vector<int> set_entries;
+  std::vector<double> bm25;
+  std::vector<double> dot;
+  std::vector<Scored> scored;
+};
+
 double Sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 
 std::string JoinTerms(const std::vector<std::string>& terms, char sep) {
@@ -80,7 +99,6 @@ struct QuestionMatcher::Index {
     // Each keyword's unigram terms: the FAQ's core concepts.
     std::vector<std::vector<std::string>> keywords;
     double length = 0;
-    std::vector<int> examples;  // indices into example_docs
     std::vector<std::pair<std::unique_ptr<RE2>, std::string>> patterns;
   };
   struct ExampleDoc {
@@ -91,16 +109,25 @@ struct QuestionMatcher::Index {
   };
 
   std::vector<Faq> faqs;
-  std::vector<ExampleDoc> example_docs;
+  std::vector<ExampleDoc> example_docs;  // each FAQ's examples in a row, FAQs in order
   std::unordered_map<std::string, double> idf;
   // Postings, so that a question costs one lookup per term: the FAQs that
-  // use a term with its weighted frequency, and the examples that contain it.
+  // use a term with its weighted frequency, the examples that contain it, and
+  // its idf (every term of a FAQ or an example has one).
   struct Postings {
     std::vector<std::pair<int, double>> faqs;
     std::vector<int> examples;
+    double idf = 0;
   };
   std::unordered_map<std::string, Postings> postings;
   double average_length = 1;
+  // What scoring reads of every FAQ for every question, kept together rather
+  // than spread over the large Faq structs: the BM25 length normalisation of
+  // each FAQ, the norm of each example, and where each FAQ's examples start
+  // in example_docs (FAQ f's are [first_example[f], first_example[f + 1])).
+  std::vector<double> length_norm;
+  std::vector<double> example_norm;
+  std::vector<int> first_example;
   // Lexicon: stems of a phrase joined by ' ' -> canonical term.
   std::unordered_map<std::string, std::string> synonyms;
   // First stem of a lexicon phrase -> its longest phrase length in words.
@@ -109,6 +136,14 @@ struct QuestionMatcher::Index {
   // Typo correction: known surface words and their deletion neighbourhoods.
   std::unordered_map<std::string, int> vocabulary;  // surface -> frequency
   std::unordered_map<std::string, std::vector<std::string>> deletions;
+  // Every FAQ's patterns in one set, so that a question is read once for all
+  // of them instead of once per pattern (a pattern search was a seventh of
+  // the cost of matching). Entry i of the set is pattern
+  // set_patterns[i].second of FAQ set_patterns[i].first. Null when the set
+  // could not be built; then, and when the set runs out of memory on a
+  // question, the patterns are searched one by one.
+  std::unique_ptr<RE2::Set> pattern_set;
+  std::vector<std::pair<int, int>> set_patterns;
   SplitLimits limits;
   RE2 email_address{"[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63})+"};
 
@@ -116,6 +151,9 @@ struct QuestionMatcher::Index {
   // the vocabulary).
   std::vector<Token> Tokenize(std::string_view text, bool correct_typos, bool* truncated) const;
   std::string CorrectTypo(const std::string& word, int* distance) const;
+  // Sets buffers->pattern_hit[f] to the first of FAQ f's patterns found in
+  // `question` (-1: none); returns whether any was found.
+  bool FindPatterns(std::string_view question, MatchBuffers* buffers) const;
   static std::vector<std::string> Terms(const std::vector<Token>& tokens);
   double Idf(const std::string& term, double unknown) const {
     auto it = idf.find(term);
@@ -192,6 +230,34 @@ std::string QuestionMatcher::Index::CorrectTypo(const std::string& word, int* di
   return best;
 }
 
+bool QuestionMatcher::Index::FindPatterns(std::string_view question, MatchBuffers* buffers) const {
+  std::vector<int>& hit = buffers->pattern_hit;
+  hit.assign(faqs.size(), -1);
+  if (pattern_set != nullptr) {
+    RE2::Set::ErrorInfo error;
+    if (pattern_set->Match(question, &buffers->set_entries, &error)) {
+      for (int entry : buffers->set_entries) {
+        const auto [f, p] = set_patterns[entry];
+        if (hit[f] < 0 || p < hit[f]) hit[f] = p;
+      }
+      return true;
+    }
+    if (error.kind == RE2::Set::kNoError) return false;
+  }
+  bool any = false;
+  for (size_t f = 0; f < faqs.size(); ++f) {
+    const auto& patterns = faqs[f].patterns;
+    for (size_t p = 0; p < patterns.size(); ++p) {
+      if (RE2::PartialMatch(question, *patterns[p].first)) {
+        hit[f] = static_cast<int>(p);
+        any = true;
+        break;
+      }
+    }
+  }
+  return any;
+}
+
 std::vector<Token> QuestionMatcher::Index::Tokenize(std::string_view text, bool correct_typos,
                                                     bool* truncated) const {
   std::vector<bool> capitalised;
@@ -201,14 +267,18 @@ std::vector<Token> QuestionMatcher::Index::Tokenize(std::string_view text, bool 
   int typo_attempts = 0;
   for (size_t w = 0; w < words.size(); ++w) {
     const std::string& word = words[w];
+    // Each word is looked up once in the vocabulary and once in the stop words.
+    const bool known = correct_typos && vocabulary.count(word) != 0;
     // A capitalised word the catalogue does not know is most likely a name
     // (a person, the product): it says nothing about which FAQ is asked.
-    if (correct_typos && capitalised[w] && vocabulary.count(word) == 0) continue;
+    if (correct_typos && capitalised[w] && !known) continue;
+    const bool stop_word = IsStopWord(word);
     Token token;
     token.surface = word;
     std::string form = word;
+    bool stop_form = stop_word;
     if (correct_typos && typo_attempts < kMaxTypoAttempts && word.size() <= kMaxTypoWordLength &&
-        !IsStopWord(word) && vocabulary.count(word) == 0 &&
+        !stop_word && !known &&
         std::none_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; })) {
       ++typo_attempts;
       int distance = 0;
@@ -216,10 +286,11 @@ std::vector<Token> QuestionMatcher::Index::Tokenize(std::string_view text, bool 
       if (!fixed.empty()) {
         token.detail = "typo of '" + fixed + "'";
         form = fixed;
+        stop_form = IsStopWord(form);
       }
     }
     token.term = StemWord(form);
-    token.content = !IsStopWord(form);
+    token.content = !stop_form;
     stems.push_back(std::move(token));
   }
   // Fold synonym phrases, longest first, into their canonical term.
@@ -335,6 +406,9 @@ QuestionMatcher::QuestionMatcher(const std::vector<FaqDef>& faqs,
   }
 
   // FAQ documents.
+  RE2::Options re_options;
+  re_options.set_log_errors(false);
+  re_options.set_max_mem(1 << 20);
   std::unordered_set<std::string> seen_ids;
   for (const FaqDef& def : faqs) {
     if (!seen_ids.insert(def.id).second) {
@@ -361,7 +435,6 @@ QuestionMatcher::QuestionMatcher(const std::vector<FaqDef>& faqs,
         doc.terms.insert(std::move(term));
       }
       if (doc.terms.empty()) return;
-      faq.examples.push_back(static_cast<int>(index->example_docs.size()));
       index->example_docs.push_back(std::move(doc));
     };
     add_text(def.title, kTitleWeight);
@@ -380,9 +453,6 @@ QuestionMatcher::QuestionMatcher(const std::vector<FaqDef>& faqs,
       add_example(e);
     }
     for (const std::string& pattern : def.match.patterns) {
-      RE2::Options re_options;
-      re_options.set_log_errors(false);
-      re_options.set_max_mem(1 << 20);
       auto re = std::make_unique<RE2>(pattern, re_options);
       if (!re->ok()) {
         error_ = InvalidArgumentError("question matcher: FAQ '" + def.id + "' (" +
@@ -393,6 +463,17 @@ QuestionMatcher::QuestionMatcher(const std::vector<FaqDef>& faqs,
       faq.patterns.emplace_back(std::move(re), pattern);
     }
     index->faqs.push_back(std::move(faq));
+  }
+  auto pattern_set = std::make_unique<RE2::Set>(re_options, RE2::UNANCHORED);
+  bool set_ok = true;
+  for (size_t f = 0; f < index->faqs.size() && set_ok; ++f) {
+    for (size_t p = 0; p < index->faqs[f].patterns.size() && set_ok; ++p) {
+      set_ok = pattern_set->Add(index->faqs[f].patterns[p].second, nullptr) >= 0;
+      index->set_patterns.emplace_back(static_cast<int>(f), static_cast<int>(p));
+    }
+  }
+  if (set_ok && !index->set_patterns.empty() && pattern_set->Compile()) {
+    index->pattern_set = std::move(pattern_set);
   }
 
   // Inverse document frequencies over the FAQs (a FAQ is one document),
@@ -429,6 +510,7 @@ QuestionMatcher::QuestionMatcher(const std::vector<FaqDef>& faqs,
       index->postings[term].examples.push_back(static_cast<int>(e));
     }
   }
+  for (auto& [term, postings] : index->postings) postings.idf = index->Idf(term, 0);
   for (Index::ExampleDoc& doc : index->example_docs) {
     double sum = 0;
     for (const std::string& term : doc.terms) {
@@ -436,6 +518,14 @@ QuestionMatcher::QuestionMatcher(const std::vector<FaqDef>& faqs,
       sum += w * w;
     }
     doc.norm = std::sqrt(sum);
+    index->example_norm.push_back(doc.norm);
+  }
+  for (const Index::Faq& faq : index->faqs) {
+    index->length_norm.push_back(1 - kBm25B + kBm25B * faq.length / index->average_length);
+  }
+  for (size_t f = 0, e = 0; f <= index->faqs.size(); ++f) {
+    while (e < index->example_docs.size() && index->example_docs[e].faq < static_cast<int>(f)) ++e;
+    index->first_example.push_back(static_cast<int>(e));
   }
   index_ = std::move(index);
 }
@@ -451,44 +541,50 @@ StatusOr<MatchResult> QuestionMatcher::Match(std::string_view question) const {
     result.truncated = true;
   }
   // An address says "this is about an email" to the scorer; the address
-  // itself is noise (mentions.h extracts it for the diagnosis).
+  // itself is noise (mentions.h extracts it for the diagnosis). Most
+  // questions have no '@', hence no address, and skip the regex.
   std::string text(question);
-  RE2::GlobalReplace(&text, index.email_address, " email ");
+  if (text.find('@') != std::string::npos) RE2::GlobalReplace(&text, index.email_address, " email ");
   bool cut = false;
   std::vector<Token> tokens = index.Tokenize(text, true, &cut);
   result.truncated = result.truncated || cut;
   std::vector<std::string> terms = Index::Terms(tokens);
 
+  thread_local MatchBuffers buffers;
   // Patterns read the raw (capped) question: pasted error messages.
-  std::vector<int> pattern_hit(index.faqs.size(), -1);
-  bool any_pattern = false;
-  for (size_t f = 0; f < index.faqs.size(); ++f) {
-    const auto& patterns = index.faqs[f].patterns;
-    for (size_t p = 0; p < patterns.size(); ++p) {
-      if (RE2::PartialMatch(question, *patterns[p].first)) {
-        pattern_hit[f] = static_cast<int>(p);
-        any_pattern = true;
-        break;
-      }
-    }
-  }
+  const bool any_pattern = index.FindPatterns(question, &buffers);
+  const std::vector<int>& pattern_hit = buffers.pattern_hit;
 
-  bool only_small_talk = true;
-  for (const Token& token : tokens) {
-    if (token.content && !IsSmallTalkWord(token.surface)) only_small_talk = false;
-  }
+  const bool only_small_talk = std::all_of(tokens.begin(), tokens.end(), [](const Token& token) {
+    return !token.content || IsSmallTalkWord(token.surface);
+  });
   if ((terms.empty() || only_small_talk) && !any_pattern) {
     result.reason = "no_content";
     return result;
   }
 
-  // The query's unique terms and their weights.
-  std::map<std::string, double> query;  // ordered: deterministic evidence
-  for (const std::string& term : terms) query.emplace(term, index.Idf(term, options_.unknown_word_idf));
+  // The query's unique terms, their weights and postings (null: a word the
+  // catalogue does not know).
+  struct QueryTerm {
+    double weight = 0;
+    const Index::Postings* postings = nullptr;
+  };
+  std::map<std::string, QueryTerm> query;  // ordered: deterministic evidence
+  for (std::string& term : terms) {  // (terms are not read again: move them)
+    auto [at, added] = query.try_emplace(std::move(term));
+    if (!added) continue;
+    auto it = index.postings.find(at->first);
+    if (it == index.postings.end()) {
+      at->second.weight = options_.unknown_word_idf;
+    } else {
+      at->second = {it->second.idf, &it->second};
+    }
+  }
   double query_norm_sq = 0;
   double bm25_ceiling = 0;
   double unigram_mass = 0;
-  for (const auto& [term, w] : query) {
+  for (const auto& [term, q] : query) {
+    const double w = q.weight;
     query_norm_sq += w * w;
     bm25_ceiling += w * (term.find(' ') != std::string::npos ? kBigramWeight : 1.0);
     if (term.find(' ') == std::string::npos) unigram_mass += w;
@@ -496,35 +592,29 @@ StatusOr<MatchResult> QuestionMatcher::Match(std::string_view question) const {
   const double query_norm = std::sqrt(std::max(query_norm_sq, 1e-9));
   bm25_ceiling = std::max(bm25_ceiling, 1e-9);
 
-  struct Scored {
-    int faq;
-    double score;
-    int best_example;
-  };
   const size_t faq_count = index.faqs.size();
-  std::vector<double> bm25(faq_count, 0.0);
-  std::vector<double> dot(index.example_docs.size(), 0.0);
-  for (const auto& [term, w] : query) {
-    auto it = index.postings.find(term);
-    if (it == index.postings.end()) continue;
+  std::vector<double>& bm25 = buffers.bm25;
+  std::vector<double>& dot = buffers.dot;
+  bm25.assign(faq_count, 0.0);
+  dot.assign(index.example_docs.size(), 0.0);
+  for (const auto& [term, q] : query) {
+    if (q.postings == nullptr) continue;
+    const double w = q.weight;
     const double phrase = term.find(' ') != std::string::npos ? kBigramWeight : 1.0;
-    for (const auto& [f, tf] : it->second.faqs) {
-      const double length_norm =
-          1 - kBm25B + kBm25B * index.faqs[f].length / index.average_length;
-      bm25[f] += w * phrase * tf * (kBm25K1 + 1) / (tf + kBm25K1 * length_norm);
+    for (const auto& [f, tf] : q.postings->faqs) {
+      bm25[f] += w * phrase * tf * (kBm25K1 + 1) / (tf + kBm25K1 * index.length_norm[f]);
     }
-    const double idf = index.Idf(term, 0);
-    for (int e : it->second.examples) dot[e] += w * idf;
+    const double idf = q.postings->idf;
+    for (int e : q.postings->examples) dot[e] += w * idf;
   }
-  std::vector<Scored> scored;
-  scored.reserve(faq_count);
+  std::vector<Scored>& scored = buffers.scored;
+  scored.clear();
   for (size_t f = 0; f < faq_count; ++f) {
     double best_cosine = 0;
     int best_example = -1;
-    for (int e : index.faqs[f].examples) {
-      const Index::ExampleDoc& doc = index.example_docs[e];
-      if (dot[e] <= 0 || doc.norm <= 0) continue;
-      double cosine = dot[e] / (query_norm * doc.norm);
+    for (int e = index.first_example[f]; e < index.first_example[f + 1]; ++e) {
+      if (dot[e] <= 0 || index.example_norm[e] <= 0) continue;
+      double cosine = dot[e] / (query_norm * index.example_norm[e]);
       if (cosine > best_cosine) {
         best_cosine = cosine;
         best_example = e;
@@ -534,15 +624,18 @@ StatusOr<MatchResult> QuestionMatcher::Match(std::string_view question) const {
     if (pattern_hit[f] >= 0) score += kPatternBonus;
     scored.push_back({static_cast<int>(f), score, best_example});
   }
-  std::stable_sort(scored.begin(), scored.end(),
-                   [](const Scored& a, const Scored& b) { return a.score > b.score; });
+  // Best first; equal scores in catalogue order (as a stable sort would
+  // leave them, without its buffer).
+  std::sort(scored.begin(), scored.end(), [](const Scored& a, const Scored& b) {
+    return a.score > b.score || (a.score == b.score && a.faq < b.faq);
+  });
 
   const Scored& top = scored[0];
   const Index::Faq& top_faq = index.faqs[top.faq];
   // Coverage: how much of what the question says the top FAQ knows about.
   double covered = 0;
-  for (const auto& [term, w] : query) {
-    if (term.find(' ') == std::string::npos && top_faq.match_terms.count(term) != 0) covered += w;
+  for (const auto& [term, q] : query) {
+    if (term.find(' ') == std::string::npos && top_faq.match_terms.count(term) != 0) covered += q.weight;
   }
   const double coverage = unigram_mass > 0 ? covered / unigram_mass : 0;
   // Keyword match: the best share (by weight) of one keyword found in the question.
@@ -597,14 +690,15 @@ StatusOr<MatchResult> QuestionMatcher::Match(std::string_view question) const {
     result.evidence.push_back({MatchEvidence::Kind::kPattern,
                                top_faq.patterns[pattern_hit[top.faq]].second, "error message"});
   }
-  std::unordered_set<std::string> reported;
+  std::vector<std::string_view> reported;  // a question has few words: no set needed
   for (const Token& token : tokens) {
     if (!token.content || top_faq.tf.count(token.term) == 0) continue;
-    if (!reported.insert(token.term).second) continue;
+    if (std::find(reported.begin(), reported.end(), token.term) != reported.end()) continue;
+    reported.push_back(token.term);
     result.evidence.push_back({MatchEvidence::Kind::kWord, token.surface, token.detail});
   }
-  for (const auto& [term, w] : query) {
-    (void)w;
+  for (const auto& [term, q] : query) {
+    (void)q;
     if (term.find(' ') != std::string::npos && top_faq.tf.count(term) != 0) {
       result.evidence.push_back({MatchEvidence::Kind::kPhrase, term, ""});
     }

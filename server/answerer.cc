@@ -36,11 +36,16 @@ std::string StringField(const Record& r, int index) {
   return v.kind() == Kind::kString ? std::string(v.as_string()) : std::string();
 }
 
+// Objects of the answer are built member by member: nlohmann's
+// {{"name", value}, ...} form makes each member a two-element array and then
+// copies it into the object (see Rulebook::Diagnose).
 nlohmann::json UserRef(const Record& user) {
   const AccountFields& f = Fields();
-  return {{"id", StringField(user, f.u.id)},
-          {"display", UserDisplay(user)},
-          {"type", StringField(user, f.u.type)}};
+  nlohmann::json out = nlohmann::json::object();
+  out.emplace("id", StringField(user, f.u.id));
+  out.emplace("display", UserDisplay(user));
+  out.emplace("type", StringField(user, f.u.type));
+  return out;
 }
 
 // Everything one request needs to decide what its asker may see.
@@ -211,11 +216,14 @@ StatusOr<nlohmann::json> Answerer::Ask(const Rulebook& rules, const AskRequest& 
     faq = match.faq;
     confidence = match.confidence;
     for (const FaqChoice& c : match.alternatives) {
-      alternatives.push_back({{"id", c.faq->id}, {"title", c.faq->title}, {"confidence", c.confidence}});
+      nlohmann::json& alternative = alternatives.emplace_back(nlohmann::json::object());
+      alternative.emplace("id", c.faq->id);
+      alternative.emplace("title", c.faq->title);
+      alternative.emplace("confidence", c.confidence);
     }
-    answer["matched"] = match.matched;
+    answer["matched"] = std::move(match.matched);
   }
-  answer["alternatives"] = alternatives;
+  answer["alternatives"] = std::move(alternatives);
   answer["findings"] = nlohmann::json::array();
   answer["checked"] = nlohmann::json::array();
   answer["unknown"] = nlohmann::json::array();
@@ -227,7 +235,10 @@ StatusOr<nlohmann::json> Answerer::Ask(const Rulebook& rules, const AskRequest& 
     if (summary) *summary = AnswerSummary{request.tenant, request.asker, "", "", 0, {}, false};
     return answer;
   }
-  answer["faq"] = {{"id", faq->id}, {"title", faq->title}, {"confidence", confidence}};
+  nlohmann::json& faq_json = answer["faq"] = nlohmann::json::object();
+  faq_json.emplace("id", faq->id);
+  faq_json.emplace("title", faq->title);
+  faq_json.emplace("confidence", confidence);
   answer["answer"] = faq->answer;
 
   // 2. What the question says.
@@ -345,7 +356,7 @@ StatusOr<nlohmann::json> Answerer::Ask(const Rulebook& rules, const AskRequest& 
     nlohmann::json s = nlohmann::json::object();
     if (subject) s["user"] = UserRef(*subject);
     if (other) s["other_user"] = UserRef(*other);
-    answer["subject"] = s;
+    answer["subject"] = std::move(s);
   } else if (!email_subject.empty()) {
     answer["subject"] = {{"email", email_subject}};
   } else if (kind == "tenant") {

@@ -70,5 +70,35 @@ TEST_CASE("the fast writer agrees with the library on generated documents") {
   }
 }
 
+// Strings are scanned sixteen bytes at a time: put each byte that needs care
+// at every offset of strings long enough to span several blocks.
+TEST_CASE("the fast writer agrees with the library on long strings") {
+  const std::string special = std::string("\"\\\n\t\x01\x1f\xc3\xa9\xff", 9) + '\0';
+  for (size_t length : {7, 8, 9, 15, 16, 17, 31, 32, 33, 40, 64, 100}) {
+    const std::string plain(length, 'x');
+    CHECK(DumpJson(plain) == Library(plain));
+    for (size_t at = 0; at < length; ++at) {
+      for (char c : special) {
+        std::string s = plain;
+        s[at] = c;
+        INFO(Library(s));
+        REQUIRE(DumpJson(s) == Library(s));
+        s[length - 1 - (at % length)] = '"';  // and a second one elsewhere
+        REQUIRE(DumpJson(s) == Library(s));
+      }
+    }
+  }
+  // Every byte value next to every block boundary, in plain prose.
+  const std::string prose = "The account is locked until 10:15; ask an admin to unlock it, or wait. ";
+  for (int c = 0; c < 256; ++c) {
+    for (size_t at : {0, 7, 8, 15, 16, 17, 31, 32, 47, 48, 63}) {
+      std::string s = prose;
+      s[at] = static_cast<char>(c);
+      INFO(c << " at " << at);
+      REQUIRE(DumpJson(s) == Library(s));
+    }
+  }
+}
+
 }  // namespace
 }  // namespace whyd
