@@ -355,6 +355,7 @@ void Transport::Serve(Connection* conn, bool own_thread) {
     break;
   }
 
+  bool answered = false;
   for (;;) {
     const Readiness readiness = Inspect(*conn);
     if (readiness == Readiness::kIncomplete) break;
@@ -366,6 +367,7 @@ void Transport::Serve(Connection* conn, bool own_thread) {
       Close(conn);
       return;
     }
+    answered = true;
   }
   if (peer_closed || (draining() && conn->Unread().empty())) {
     Close(conn);
@@ -375,7 +377,8 @@ void Transport::Serve(Connection* conn, bool own_thread) {
   if (conn->Unread().empty()) {
     conn->idle_since_ms.store(now, std::memory_order_relaxed);
     conn->partial_since_ms.store(0, std::memory_order_relaxed);
-  } else if (conn->partial_since_ms.load(std::memory_order_relaxed) == 0) {
+  } else if (answered || conn->partial_since_ms.load(std::memory_order_relaxed) == 0) {
+    // The read timeout runs from the first byte of the request still unread.
     conn->partial_since_ms.store(now, std::memory_order_relaxed);
   }
   Rearm(conn);

@@ -213,6 +213,23 @@ TEST_CASE("a client that stalls mid-request holds no event thread, and is closed
   CHECK(stalled.ClosedWithin(milliseconds(3000)));
 }
 
+TEST_CASE("the read timeout runs from the first byte of each request, not of the connection's first") {
+  TransportFixture server(1, /*read_timeout_s=*/1);
+  RawClient client(server.port());
+  // The first request arrives over 0.6 s, and the start of a second comes
+  // with its last bytes; the second then takes another 0.6 s. Each is well
+  // inside 1 s, though together they are not.
+  client.Send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nfi");
+  std::this_thread::sleep_for(milliseconds(600));
+  client.Send("rstPOST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\n\r\nse");
+  std::this_thread::sleep_for(milliseconds(600));
+  client.Send("cond");
+  const std::string got = client.ReadResponses(2);
+  CHECK(RawClient::Responses(got) == 2);
+  CHECK(got.find("first") != std::string::npos);
+  CHECK(got.find("second") != std::string::npos);
+}
+
 TEST_CASE("a request sent a byte at a time is answered once complete") {
   TransportFixture server(1);
   RawClient client(server.port());
