@@ -357,8 +357,13 @@ void Transport::Serve(Connection* conn, bool own_thread) {
 
   bool answered = false;
   for (;;) {
-    const Readiness readiness = Inspect(*conn);
+    size_t zero_length_at = std::string::npos;
+    const Readiness readiness = Inspect(*conn, &zero_length_at);
     if (readiness == Readiness::kIncomplete) break;
+    // A request with neither Content-Length nor Transfer-Encoding has an empty
+    // body (RFC 9112 6.3), but httplib 0.11 answers such a POST with 400: so
+    // `curl -X POST .../v1/admin/reload` failed. Say so explicitly for it.
+    if (zero_length_at != std::string::npos) conn->in.insert(conn->in_pos + zero_length_at, "Content-Length: 0\r\n");
     if (readiness == Readiness::kOnOwnThread && !own_thread) {
       HandOff(conn);
       return;
@@ -384,7 +389,8 @@ void Transport::Serve(Connection* conn, bool own_thread) {
   Rearm(conn);
 }
 
-Transport::Readiness Transport::Inspect(const Connection& conn) const {
+Transport::Readiness Transport::Inspect(const Connection& conn, size_t* zero_length_at) const {
+  *zero_length_at = std::string::npos;
   const std::string_view bytes = conn.Unread();
   if (bytes.empty()) return Readiness::kIncomplete;
   const size_t head_length = HeadLength(bytes);
@@ -403,6 +409,7 @@ Transport::Readiness Transport::Inspect(const Connection& conn) const {
   const std::string_view path = target.substr(0, target.find('?'));
 
   size_t body_length = 0;
+  bool has_length = false;
   while (!head.empty()) {
     const size_t end = head.find('\n');
     const std::string_view line = head.substr(0, end);
@@ -417,6 +424,7 @@ Transport::Readiness Transport::Inspect(const Connection& conn) const {
       return Readiness::kOnOwnThread;
     }
     if (EqualsIgnoringCase(name, "content-length")) {
+      has_length = true;
       // A malformed length is httplib's to refuse; it then reads no body.
       size_t length = 0;
       bool digits = !value.empty();
@@ -432,6 +440,10 @@ Transport::Readiness Transport::Inspect(const Connection& conn) const {
   }
   if (body_length > kEventThreadBodyLimit) return Readiness::kOnOwnThread;
   if (bytes.size() - head_length < body_length) return Readiness::kIncomplete;
+  if (!has_length && (method == "POST" || method == "PUT" || method == "PATCH")) {
+    // Before the blank line that ends the head ("\r\n", or a bare "\n").
+    *zero_length_at = head_length - (head_length >= 2 && bytes[head_length - 2] == '\r' ? 2 : 1);
+  }
   if (slow_route_ && slow_route_(method, path)) return Readiness::kOnOwnThread;
   return Readiness::kOnEventThread;
 }

@@ -93,7 +93,10 @@ class Transport : public httplib::Server {
   // Answers the request at the head of conn's buffer; false when the
   // connection must close afterwards.
   bool AnswerOne(Connection* conn);
-  Readiness Inspect(const Connection& conn) const;
+  // How far the request at the head of conn's buffer has arrived, and where
+  // it goes. Sets *zero_length_at to where a "Content-Length: 0" line belongs
+  // when a POST, PUT or PATCH has no length (see Serve()), else to npos.
+  Readiness Inspect(const Connection& conn, size_t* zero_length_at) const;
   void HandOff(Connection* conn);
   void Rearm(Connection* conn);
   void Close(Connection* conn);

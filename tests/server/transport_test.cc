@@ -262,6 +262,28 @@ TEST_CASE("pipelined requests are answered in order") {
   }
 }
 
+TEST_CASE("a POST with neither Content-Length nor Transfer-Encoding has an empty body") {
+  // RFC 9112 6.3; httplib 0.11 alone answers it with 400 ("curl -X POST" with
+  // no data sends such a request).
+  TransportFixture server(2);
+  SECTION("on an event thread") {
+    RawClient client(server.port());
+    client.Send("POST /size HTTP/1.1\r\nHost: x\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+    const std::string got = client.ReadResponses(2);
+    REQUIRE(RawClient::Responses(got) == 2);
+    CHECK(got.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+    CHECK(got.find("\r\n\r\n0HTTP/1.1 200 OK") != std::string::npos);  // the size, then the next answer
+    CHECK(got.substr(got.size() - 5) == "hello");
+  }
+  SECTION("on a thread of its own (a slow route), with only a request line") {
+    RawClient client(server.port());
+    client.Send("POST /slow HTTP/1.1\r\n\r\n");
+    const std::string got = client.ReadResponses(1);
+    CHECK(got.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+    CHECK(got.substr(got.size() - 4) == "slow");
+  }
+}
+
 TEST_CASE("a request head ending in bare line feeds is answered, not left waiting") {
   // httplib refuses such a request line; what matters here is that the
   // transport sees the head as complete and hands it over.
