@@ -54,6 +54,14 @@ bool ParseListen(const std::string& value, whyd::ServeOptions* options) {
   return !options->host.empty();
 }
 
+// A whole number in [lo, hi], digits only: "2x", "-3" and "" are refused
+// rather than read as 2, a huge number and 0.
+bool ParseBounded(const std::string& text, unsigned long lo, unsigned long hi, unsigned long* out) {
+  if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos) return false;
+  *out = std::strtoul(text.c_str(), nullptr, 10);
+  return *out >= lo && *out <= hi;
+}
+
 // The demo's one tenant and its key with every tenant scope, made fresh at
 // each start and added again to every reloaded config.
 void AddDemoKey(const std::string& key, whyd::ServiceConfig* config) {
@@ -157,14 +165,15 @@ int RunServe(const std::vector<std::string>& args) {
     } else if (a == "--audit-db" && value(&v)) {
       options.audit_path = v;
     } else if (a == "--threads" && value(&v)) {
-      options.threads = static_cast<size_t>(std::strtoul(v.c_str(), nullptr, 10));
-      if (options.threads < 1 || options.threads > 4096) {
-        std::fprintf(stderr, "whyd serve: --threads wants 1..4096\n");
+      unsigned long threads = 0;
+      if (!ParseBounded(v, 1, 4096, &threads)) {
+        std::fprintf(stderr, "whyd serve: --threads wants 1..4096, got '%s'\n", v.c_str());
         return 2;
       }
+      options.threads = static_cast<size_t>(threads);
     } else if (a == "--max-ingest-mb" && value(&v)) {
-      const unsigned long mb = std::strtoul(v.c_str(), nullptr, 10);
-      if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos || mb < 1 || mb > 4096) {
+      unsigned long mb = 0;
+      if (!ParseBounded(v, 1, 4096, &mb)) {
         std::fprintf(stderr, "whyd serve: --max-ingest-mb wants 1..4096, got '%s'\n", v.c_str());
         return 2;
       }

@@ -11,6 +11,12 @@ work=$(mktemp -d)
 trap 'kill -9 ${server:-} 2>/dev/null || true; rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
+# --threads takes a whole number of event threads, 1..4096, and nothing else.
+for bad in 0 -3 2x 5000 ''; do
+  "$whyd" serve --demo --threads "$bad" --listen 127.0.0.1:0 >/dev/null 2>"$work/usage.txt" && fail "--threads '$bad' accepted"
+  grep -q "threads wants 1..4096, got '$bad'" "$work/usage.txt" || fail "no message for --threads '$bad'"
+done
+
 # whyd key new
 "$whyd" key new --tenant acme --scopes ask,ingest --id bot >"$work/key.txt"
 key=$(sed -n 's/^key: //p' "$work/key.txt")
