@@ -43,6 +43,11 @@ constexpr int kSweepIntervalMs = 250;
 constexpr time_t kAcceptIdleMicros = 200 * 1000;
 // Connections beyond this are closed as soon as they are accepted.
 constexpr size_t kMaxConnections = 10000;
+// A plain request has at most this many header lines, each at most
+// kMaxDirectLine bytes long (httplib's own limits are larger; a request over
+// these simply goes through httplib).
+constexpr size_t kMaxDirectHeaders = 32;
+constexpr size_t kMaxDirectLine = 2048;
 
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -85,7 +90,86 @@ size_t HeadLength(std::string_view bytes) {
   return 0;
 }
 
+bool IsTokenChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+// Characters a plain request's path may hold: nothing httplib would decode
+// (percent escapes, '+') and no query.
+bool IsPlainPathChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' ||
+         c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+// A header value httplib would store as it is: printable, and no '%' (httplib
+// 0.11 percent-decodes header values).
+bool IsPlainValue(std::string_view v) {
+  if (v.empty()) return false;
+  for (char c : v) {
+    const auto u = static_cast<unsigned char>(c);
+    if ((u < 0x20 && c != '\t') || u == 0x7f || c == '%') return false;
+  }
+  return true;
+}
+
+// The reason phrases httplib 0.11 writes.
+const char* StatusMessage(int status) {
+  switch (status) {
+    case 100: return "Continue";
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 206: return "Partial Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 303: return "See Other";
+    case 304: return "Not Modified";
+    case 307: return "Temporary Redirect";
+    case 308: return "Permanent Redirect";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 406: return "Not Acceptable";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 411: return "Length Required";
+    case 412: return "Precondition Failed";
+    case 413: return "Payload Too Large";
+    case 414: return "URI Too Long";
+    case 415: return "Unsupported Media Type";
+    case 416: return "Range Not Satisfiable";
+    case 417: return "Expectation Failed";
+    case 422: return "Unprocessable Entity";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return "Internal Server Error";
+  }
+}
+
 }  // namespace
+
+// What Inspect() learnt of the request at the head of a connection's buffer.
+// The views point into the connection's buffer.
+struct Transport::RequestHead {
+  size_t head_length = 0;
+  size_t body_length = 0;
+  // Where a "Content-Length: 0" line belongs when a POST, PUT or PATCH has no
+  // length (see Serve()); npos otherwise.
+  size_t zero_length_at = std::string::npos;
+  // Whether the direct handler may answer it (see the top of transport.h).
+  bool plain = false;
+  std::string_view method, target;
+  size_t header_count = 0;
+  std::string_view names[kMaxDirectHeaders], values[kMaxDirectHeaders];
+};
 
 // One open connection. Fields other than the atomics belong to the thread
 // that owns the connection (see the top of this file).
@@ -357,18 +441,20 @@ void Transport::Serve(Connection* conn, bool own_thread) {
 
   bool answered = false;
   for (;;) {
-    size_t zero_length_at = std::string::npos;
-    const Readiness readiness = Inspect(*conn, &zero_length_at);
+    RequestHead head;
+    const Readiness readiness = Inspect(*conn, &head);
     if (readiness == Readiness::kIncomplete) break;
     // A request with neither Content-Length nor Transfer-Encoding has an empty
     // body (RFC 9112 6.3), but httplib 0.11 answers such a POST with 400: so
     // `curl -X POST .../v1/admin/reload` failed. Say so explicitly for it.
-    if (zero_length_at != std::string::npos) conn->in.insert(conn->in_pos + zero_length_at, "Content-Length: 0\r\n");
+    if (head.zero_length_at != std::string::npos) {
+      conn->in.insert(conn->in_pos + head.zero_length_at, "Content-Length: 0\r\n");
+    }
     if (readiness == Readiness::kOnOwnThread && !own_thread) {
       HandOff(conn);
       return;
     }
-    if (!AnswerOne(conn)) {
+    if (!(head.plain ? AnswerDirect(conn, head) : AnswerOne(conn))) {
       Close(conn);
       return;
     }
@@ -389,33 +475,50 @@ void Transport::Serve(Connection* conn, bool own_thread) {
   Rearm(conn);
 }
 
-Transport::Readiness Transport::Inspect(const Connection& conn, size_t* zero_length_at) const {
-  *zero_length_at = std::string::npos;
+Transport::Readiness Transport::Inspect(const Connection& conn, RequestHead* out) const {
+  RequestHead& h = *out;
   const std::string_view bytes = conn.Unread();
   if (bytes.empty()) return Readiness::kIncomplete;
-  const size_t head_length = HeadLength(bytes);
-  if (head_length == 0) {
+  h.head_length = HeadLength(bytes);
+  if (h.head_length == 0) {
     return bytes.size() > kMaxHeadBytes ? Readiness::kOnOwnThread : Readiness::kIncomplete;
   }
-  std::string_view head = bytes.substr(0, head_length);
+  std::string_view head = bytes.substr(0, h.head_length);
   const size_t line_end = head.find('\n');
+  // Plain until something says otherwise; see transport.h.
+  bool plain = direct_ != nullptr && line_end <= kMaxDirectLine && line_end > 0 && head[line_end - 1] == '\r';
   std::string_view request_line = Trim(head.substr(0, line_end));
   head.remove_prefix(line_end + 1);
   const size_t method_end = request_line.find(' ');
   const std::string_view method = request_line.substr(0, method_end);
   std::string_view target =
       method_end == std::string_view::npos ? std::string_view() : request_line.substr(method_end + 1);
-  target = target.substr(0, target.find(' '));
+  const size_t target_end = target.find(' ');
+  const std::string_view version =
+      target_end == std::string_view::npos ? std::string_view() : target.substr(target_end + 1);
+  target = target.substr(0, target_end);
   const std::string_view path = target.substr(0, target.find('?'));
+  h.method = method;
+  h.target = target;
+  const bool with_body = method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
+  plain = plain && version == "HTTP/1.1" &&
+          (with_body || method == "GET" || method == "HEAD" || method == "OPTIONS") &&
+          !target.empty() && target.front() == '/' &&
+          std::all_of(target.begin(), target.end(), IsPlainPathChar);
 
   size_t body_length = 0;
   bool has_length = false;
   while (!head.empty()) {
     const size_t end = head.find('\n');
-    const std::string_view line = head.substr(0, end);
+    std::string_view line = head.substr(0, end);
     head.remove_prefix(end == std::string_view::npos ? head.size() : end + 1);
+    if (line.empty() || line == "\r") continue;  // the blank line that ends the head
+    if (line.size() > kMaxDirectLine || line.back() != '\r') plain = false;
     const size_t colon = line.find(':');
-    if (colon == std::string_view::npos) continue;
+    if (colon == std::string_view::npos) {
+      plain = false;
+      continue;
+    }
     const std::string_view name = Trim(line.substr(0, colon));
     const std::string_view value = Trim(line.substr(colon + 1));
     // A chunked body has no length to wait for, and a client that sent
@@ -424,6 +527,7 @@ Transport::Readiness Transport::Inspect(const Connection& conn, size_t* zero_len
       return Readiness::kOnOwnThread;
     }
     if (EqualsIgnoringCase(name, "content-length")) {
+      if (has_length) plain = false;  // a second length is httplib's to judge
       has_length = true;
       // A malformed length is httplib's to refuse; it then reads no body.
       size_t length = 0;
@@ -436,15 +540,36 @@ Transport::Readiness Transport::Inspect(const Connection& conn, size_t* zero_len
         length = length * 10 + static_cast<size_t>(c - '0');
       }
       if (digits) body_length = length;
+      else plain = false;
     }
+    if (!plain) continue;
+    // What httplib does more than store: compression (either way), ranges,
+    // and the connection's fate.
+    if (EqualsIgnoringCase(name, "accept-encoding") || EqualsIgnoringCase(name, "content-encoding") ||
+        EqualsIgnoringCase(name, "range") || EqualsIgnoringCase(name, "connection") ||
+        h.header_count == kMaxDirectHeaders || name.size() != colon ||
+        !std::all_of(name.begin(), name.end(), IsTokenChar) || name.empty() || !IsPlainValue(value)) {
+      plain = false;
+      continue;
+    }
+    h.names[h.header_count] = name;
+    h.values[h.header_count] = value;
+    ++h.header_count;
   }
   if (body_length > kEventThreadBodyLimit) return Readiness::kOnOwnThread;
-  if (bytes.size() - head_length < body_length) return Readiness::kIncomplete;
+  if (bytes.size() - h.head_length < body_length) return Readiness::kIncomplete;
+  h.body_length = body_length;
   if (!has_length && (method == "POST" || method == "PUT" || method == "PATCH")) {
     // Before the blank line that ends the head ("\r\n", or a bare "\n").
-    *zero_length_at = head_length - (head_length >= 2 && bytes[head_length - 2] == '\r' ? 2 : 1);
+    h.zero_length_at = h.head_length - (h.head_length >= 2 && bytes[h.head_length - 2] == '\r' ? 2 : 1);
+    plain = false;
   }
+  // httplib reads a body only for these methods; for others the bytes would
+  // be the next request.
+  if (!with_body && body_length > 0) plain = false;
+  if (body_length > payload_max_length_) plain = false;  // httplib's 413
   if (slow_route_ && slow_route_(method, path)) return Readiness::kOnOwnThread;
+  h.plain = plain;
   return Readiness::kOnEventThread;
 }
 
@@ -457,6 +582,61 @@ bool Transport::AnswerOne(Connection* conn) {
   bool ok = process_request(stream, last, connection_closed, nullptr);
   if (!stream.Flush()) ok = false;
   return ok && !connection_closed && !last;
+}
+
+bool Transport::AnswerDirect(Connection* conn, const RequestHead& head) {
+  httplib::Request req;
+  req.method.assign(head.method);
+  req.target.assign(head.target);
+  req.path = req.target;
+  req.version = "HTTP/1.1";
+  for (size_t i = 0; i < head.header_count; ++i) {
+    req.headers.emplace(std::string(head.names[i]), std::string(head.values[i]));
+  }
+  req.body.assign(conn->in, conn->in_pos + head.head_length, head.body_length);
+  conn->in_pos += head.head_length + head.body_length;
+
+  httplib::Response res;
+  direct_(req, res);
+  if (res.status == -1) res.status = 200;
+  // Looked at after the handler: a drain that began meanwhile ends the
+  // connection with this answer.
+  const bool last = ++conn->answered >= keep_alive_max_count_ || draining();
+
+  // As httplib's write_response_core and apply_ranges, for a response with
+  // its body in memory and a request that asked for no range or encoding.
+  if (last) {
+    res.set_header("Connection", "close");
+  } else {
+    res.set_header("Keep-Alive", "timeout=" + std::to_string(keep_alive_timeout_sec_) +
+                                     ", max=" + std::to_string(keep_alive_max_count_));
+  }
+  if (!res.body.empty()) {
+    if (!res.has_header("Content-Type")) res.set_header("Content-Type", "text/plain");
+    res.set_header("Content-Length", std::to_string(res.body.size()));
+  } else if (!res.has_header("Content-Length")) {
+    res.set_header("Content-Length", "0");
+  }
+  const bool head_request = req.method == "HEAD";
+  if (head_request && !res.has_header("Accept-Ranges")) res.set_header("Accept-Ranges", "bytes");
+
+  std::string& out = conn->out;
+  out += "HTTP/1.1 ";
+  out += std::to_string(res.status);
+  out += ' ';
+  out += StatusMessage(res.status);
+  out += "\r\n";
+  for (const auto& [name, value] : res.headers) {
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+  }
+  out += "\r\n";
+  if (!head_request) out += res.body;
+  ConnectionStream stream(*conn, Millis(read_timeout_sec_, read_timeout_usec_),
+                          Millis(write_timeout_sec_, write_timeout_usec_));
+  return stream.Flush() && !last;
 }
 
 void Transport::HandOff(Connection* conn) {

@@ -23,6 +23,16 @@
 //     Drain() closes idle connections at once, answers the requests already
 //     read (with "Connection: close"), then lets Run() return.
 //
+// A plain request (see Inspect() in transport.cc: HTTP/1.1, a path of plain
+// characters, no query, encodings, ranges or Connection header) is answered
+// without httplib's process_request when a direct handler is set: the
+// transport has already read and split its head, and httplib's parsing,
+// routing and writing cost as much again as the kernel's part of a small
+// request. The response bytes are what httplib writes for it (status line,
+// the response's headers plus Keep-Alive or Connection, Content-Type and
+// Content-Length defaults, no body for HEAD); tests/server/transport_test.cc
+// compares the two paths. Everything else still goes through httplib.
+//
 // Transport sets httplib's post-routing handler; do not replace it.
 //
 // Thread-safety: as httplib::Server. Drain() may be called from any thread,
@@ -59,6 +69,12 @@ class Transport : public httplib::Server {
 
   void set_slow_route_predicate(SlowRoutePredicate predicate) { slow_route_ = std::move(predicate); }
 
+  // Answers plain requests (see the top of this file) without httplib's
+  // routing. It must route every request itself, as httplib's handlers would;
+  // set it before Run().
+  using DirectHandler = std::function<void(const httplib::Request&, httplib::Response&)>;
+  void set_direct_handler(DirectHandler handler) { direct_ = std::move(handler); }
+
   // httplib listens with a backlog of 5: when more clients connect at once
   // than the accept loop has taken, the rest lose their SYN and retry after a
   // second. Call after bind_to_port(); listen() again only resizes the queue.
@@ -79,6 +95,7 @@ class Transport : public httplib::Server {
 
  private:
   struct Connection;
+  struct RequestHead;
   class ConnectionStream;
   enum class Readiness { kIncomplete, kOnEventThread, kOnOwnThread };
 
@@ -90,13 +107,14 @@ class Transport : public httplib::Server {
   // its buffer; then re-arms it, closes it, or hands it to a thread of its own.
   // `own_thread`: this thread may block on the request (a slow one).
   void Serve(Connection* conn, bool own_thread);
-  // Answers the request at the head of conn's buffer; false when the
-  // connection must close afterwards.
+  // Answers the request at the head of conn's buffer through httplib; false
+  // when the connection must close afterwards.
   bool AnswerOne(Connection* conn);
-  // How far the request at the head of conn's buffer has arrived, and where
-  // it goes. Sets *zero_length_at to where a "Content-Length: 0" line belongs
-  // when a POST, PUT or PATCH has no length (see Serve()), else to npos.
-  Readiness Inspect(const Connection& conn, size_t* zero_length_at) const;
+  // The same for a plain request, through the direct handler.
+  bool AnswerDirect(Connection* conn, const RequestHead& head);
+  // How far the request at the head of conn's buffer has arrived, where it
+  // goes, and what its head says.
+  Readiness Inspect(const Connection& conn, RequestHead* head) const;
   void HandOff(Connection* conn);
   void Rearm(Connection* conn);
   void Close(Connection* conn);
@@ -108,6 +126,7 @@ class Transport : public httplib::Server {
 
   const size_t event_threads_;
   SlowRoutePredicate slow_route_;
+  DirectHandler direct_;
   int epoll_fd_ = -1;
   int wake_fd_ = -1;  // readable once draining and nothing is left to answer
   std::atomic<bool> draining_{false};

@@ -28,40 +28,80 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-// A Transport on an ephemeral loopback port with a few routes:
+// The routes of the test transports, one router for both ways a request is
+// answered (httplib's catch-all routes, or the transport's direct handler):
 //   GET  /hello        "hello"
-//   POST /echo         the body back
+//   POST /echo         the body back (also PUT, PATCH, DELETE), with
+//                      X-Method; Content-Type from the request's X-Type, or
+//                      none set (so that the default shows)
 //   POST /size         the body's length
 //   POST /slow         "slow", after 600 ms (a slow route: own thread)
 //   POST /busy         "busy", after 600 ms (not a slow route: event thread)
+//   GET  /headers      the request headers the handler saw, one per line
+//   GET  /problem      422, a problem body and an extra header
+//   GET  /empty        204 with no body
+//   anything else      404 "no such route"
+void Route(const httplib::Request& req, httplib::Response& res) {
+  const bool get = req.method == "GET" || req.method == "HEAD";
+  if (get && req.path == "/hello") {
+    res.set_content("hello", "text/plain");
+  } else if (req.path == "/echo" && !get) {
+    res.status = 200;
+    res.body = req.body;
+    res.set_header("X-Method", req.method);
+    if (req.has_header("X-Type")) res.set_header("Content-Type", req.get_header_value("X-Type"));
+  } else if (req.method == "POST" && req.path == "/size") {
+    res.set_content(std::to_string(req.body.size()), "text/plain");
+  } else if (req.method == "POST" && (req.path == "/slow" || req.path == "/busy")) {
+    std::this_thread::sleep_for(milliseconds(600));
+    res.set_content(req.path.substr(1), "text/plain");
+  } else if (get && req.path == "/headers") {
+    std::string out;
+    for (const auto& [name, value] : req.headers) {
+      // httplib adds these for the two ends; the direct path does not
+      // (nothing in whyd reads them).
+      if (name.rfind("REMOTE_", 0) != 0 && name.rfind("LOCAL_", 0) != 0) out += name + "=" + value + "\n";
+    }
+    res.set_content(out, "text/plain");
+  } else if (get && req.path == "/problem") {
+    res.status = 422;
+    res.set_content("{\"title\":\"no\"}", "application/problem+json");
+    res.set_header("X-Extra", "yes");
+  } else if (get && req.path == "/empty") {
+    res.status = 204;
+  } else {
+    res.status = 404;
+    res.set_content("no such route", "text/plain");
+  }
+}
+
+// A Transport on an ephemeral loopback port serving Route(). With `direct`,
+// plain requests go to Route() through the direct handler (counted), the rest
+// through httplib.
 class TransportFixture {
  public:
-  explicit TransportFixture(size_t event_threads, int read_timeout_s = 5, int keep_alive_s = 5)
+  explicit TransportFixture(size_t event_threads, int read_timeout_s = 5, int keep_alive_s = 5,
+                            bool direct = false, size_t keep_alive_max = 100000)
       : transport_(event_threads) {
     transport_.set_tcp_nodelay(true);
     transport_.set_read_timeout(read_timeout_s, 0);
     transport_.set_keep_alive_timeout(keep_alive_s);
-    transport_.set_keep_alive_max_count(100000);
+    transport_.set_keep_alive_max_count(keep_alive_max);
     transport_.set_payload_max_length(64 << 20);
     transport_.set_slow_route_predicate(
         [](std::string_view method, std::string_view path) { return method == "POST" && path == "/slow"; });
-    transport_.Get("/hello", [](const httplib::Request&, httplib::Response& res) {
-      res.set_content("hello", "text/plain");
-    });
-    transport_.Post("/echo", [](const httplib::Request& req, httplib::Response& res) {
-      res.set_content(req.body, "text/plain");
-    });
-    transport_.Post("/size", [](const httplib::Request& req, httplib::Response& res) {
-      res.set_content(std::to_string(req.body.size()), "text/plain");
-    });
-    auto sleepy = [](const char* word) {
-      return [word](const httplib::Request&, httplib::Response& res) {
-        std::this_thread::sleep_for(milliseconds(600));
-        res.set_content(word, "text/plain");
-      };
-    };
-    transport_.Post("/slow", sleepy("slow"));
-    transport_.Post("/busy", sleepy("busy"));
+    transport_.Get(".*", Route);
+    transport_.Post(".*", Route);
+    transport_.Put(".*", Route);
+    transport_.Patch(".*", Route);
+    transport_.Delete(".*", Route);
+    transport_.Options(".*", Route);
+    if (direct) {
+      transport_.set_direct_handler([this](const httplib::Request& req, httplib::Response& res) {
+        ++direct_count_;
+        Route(req, res);
+      });
+    }
     port_ = transport_.bind_to_any_port("127.0.0.1");
     REQUIRE(port_ > 0);
     REQUIRE(transport_.WidenListenBacklog());
@@ -86,9 +126,12 @@ class TransportFixture {
   int port() const { return port_; }
   Transport& transport() { return transport_; }
   bool run_ok() const { return run_ok_; }
+  // Requests answered through the direct handler.
+  size_t direct_count() const { return direct_count_; }
 
  private:
   Transport transport_;
+  std::atomic<size_t> direct_count_{0};
   int port_ = -1;
   std::thread thread_;
   std::atomic<bool> run_ok_{false};
@@ -183,7 +226,8 @@ TEST_CASE("a default transport answers on one event thread per core, at least tw
 }
 
 TEST_CASE("64 keep-alive clients on two event threads are all answered, repeatedly") {
-  TransportFixture server(2);
+  const bool direct = GENERATE(false, true);
+  TransportFixture server(2, 5, 5, direct);
   std::vector<std::unique_ptr<httplib::Client>> clients;
   for (int i = 0; i < 64; ++i) clients.push_back(std::make_unique<httplib::Client>(server.Client()));
   for (int round = 0; round < 3; ++round) {
@@ -197,7 +241,8 @@ TEST_CASE("64 keep-alive clients on two event threads are all answered, repeated
 }
 
 TEST_CASE("a client that stalls mid-request holds no event thread, and is closed at the read timeout") {
-  TransportFixture server(1, /*read_timeout_s=*/1);
+  const bool direct = GENERATE(false, true);
+  TransportFixture server(1, 1, 5, direct);
   RawClient stalled(server.port());
   stalled.Send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc");
   std::this_thread::sleep_for(milliseconds(50));
@@ -214,7 +259,8 @@ TEST_CASE("a client that stalls mid-request holds no event thread, and is closed
 }
 
 TEST_CASE("the read timeout runs from the first byte of each request, not of the connection's first") {
-  TransportFixture server(1, /*read_timeout_s=*/1);
+  const bool direct = GENERATE(false, true);
+  TransportFixture server(1, 1, 5, direct);
   RawClient client(server.port());
   // The first request arrives over 0.6 s, and the start of a second comes
   // with its last bytes; the second then takes another 0.6 s. Each is well
@@ -231,7 +277,8 @@ TEST_CASE("the read timeout runs from the first byte of each request, not of the
 }
 
 TEST_CASE("a request sent a byte at a time is answered once complete") {
-  TransportFixture server(1);
+  const bool direct = GENERATE(false, true);
+  TransportFixture server(1, 5, 5, direct);
   RawClient client(server.port());
   const std::string request = "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello";
   for (char c : request) {
@@ -244,7 +291,8 @@ TEST_CASE("a request sent a byte at a time is answered once complete") {
 }
 
 TEST_CASE("pipelined requests are answered in order") {
-  TransportFixture server(2);
+  const bool direct = GENERATE(false, true);
+  TransportFixture server(2, 5, 5, direct);
   RawClient client(server.port());
   std::string requests;
   for (int i = 0; i < 5; ++i) {
@@ -265,7 +313,8 @@ TEST_CASE("pipelined requests are answered in order") {
 TEST_CASE("a POST with neither Content-Length nor Transfer-Encoding has an empty body") {
   // RFC 9112 6.3; httplib 0.11 alone answers it with 400 ("curl -X POST" with
   // no data sends such a request).
-  TransportFixture server(2);
+  const bool direct = GENERATE(false, true);
+  TransportFixture server(2, 5, 5, direct);
   SECTION("on an event thread") {
     RawClient client(server.port());
     client.Send("POST /size HTTP/1.1\r\nHost: x\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -287,7 +336,8 @@ TEST_CASE("a POST with neither Content-Length nor Transfer-Encoding has an empty
 TEST_CASE("a request head ending in bare line feeds is answered, not left waiting") {
   // httplib refuses such a request line; what matters here is that the
   // transport sees the head as complete and hands it over.
-  TransportFixture server(1);
+  const bool direct = GENERATE(false, true);
+  TransportFixture server(1, 5, 5, direct);
   RawClient client(server.port());
   client.Send("GET /hello HTTP/1.1\nHost: x\n\n");
   const std::string got = client.ReadResponses(1, milliseconds(2000));
@@ -295,7 +345,8 @@ TEST_CASE("a request head ending in bare line feeds is answered, not left waitin
 }
 
 TEST_CASE("large, chunked and 100-continue bodies arrive whole") {
-  TransportFixture server(2);
+  const bool direct = GENERATE(false, true);
+  TransportFixture server(2, 5, 5, direct);
   SECTION("a 3 MiB body") {
     const std::string body(3 << 20, 'x');
     auto r = server.Client().Post("/size", body, "text/plain");
@@ -333,7 +384,8 @@ TEST_CASE("large, chunked and 100-continue bodies arrive whole") {
 }
 
 TEST_CASE("a slow route runs on a thread of its own; other requests wait only for a free event thread") {
-  TransportFixture server(1);
+  const bool direct = GENERATE(false, true);
+  TransportFixture server(1, 5, 5, direct);
   // Catch's assertions are for this thread only: the client threads report back.
   SECTION("slow route: the one event thread stays free") {
     std::string slow_body;
@@ -366,7 +418,8 @@ TEST_CASE("a slow route runs on a thread of its own; other requests wait only fo
 }
 
 TEST_CASE("an idle keep-alive connection is closed after the keep-alive timeout") {
-  TransportFixture server(2, /*read_timeout_s=*/5, /*keep_alive_s=*/1);
+  const bool direct = GENERATE(false, true);
+  TransportFixture server(2, 5, 1, direct);
   RawClient client(server.port());
   client.Send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
   REQUIRE(RawClient::Responses(client.ReadResponses(1)) == 1);
@@ -376,7 +429,8 @@ TEST_CASE("an idle keep-alive connection is closed after the keep-alive timeout"
 }
 
 TEST_CASE("a client that disconnects mid-request or mid-body leaves the server serving") {
-  TransportFixture server(1);
+  const bool direct = GENERATE(false, true);
+  TransportFixture server(1, 5, 5, direct);
   for (int i = 0; i < 20; ++i) {
     RawClient gone(server.port());
     gone.Send(i % 2 == 0 ? "POST /echo HTTP/1.1\r\nContent-Length: 100\r\n\r\nabc" : "GET /hel");
@@ -390,7 +444,8 @@ TEST_CASE("clients mixing pipelining, partial sends, large bodies and hang-ups a
   // Four client threads, each over its own connections with a fixed seed, so
   // that a failure reproduces; every complete request must get its own body
   // back, in order, whatever the others do meanwhile.
-  TransportFixture server(2);
+  const bool direct = GENERATE(false, true);
+  TransportFixture server(2, 5, 5, direct);
   std::atomic<int> wrong{0};
   std::atomic<int> answered{0};
   std::vector<std::thread> clients;
@@ -448,7 +503,8 @@ TEST_CASE("clients mixing pipelining, partial sends, large bodies and hang-ups a
 }
 
 TEST_CASE("draining closes idle connections at once and answers what was already read") {
-  auto server = std::make_unique<TransportFixture>(2);
+  const bool direct = GENERATE(false, true);
+  auto server = std::make_unique<TransportFixture>(2, 5, 5, direct);
   RawClient idle(server->port());
   idle.Send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
   REQUIRE(RawClient::Responses(idle.ReadResponses(1)) == 1);
@@ -467,6 +523,84 @@ TEST_CASE("draining closes idle connections at once and answers what was already
   CHECK(Clock::now() - before < milliseconds(3000));  // hang guard
   CHECK(server->run_ok());
   CHECK(Count(answer, "busy") == 1);
+}
+
+// The direct path must answer exactly as httplib does: the same request to a
+// transport without a direct handler and to one with it gives the same bytes.
+TEST_CASE("a plain request answered directly gets the bytes httplib would have sent") {
+  TransportFixture through_httplib(1, 5, 5, /*direct=*/false, /*keep_alive_max=*/3);
+  TransportFixture direct(1, 5, 5, /*direct=*/true, /*keep_alive_max=*/3);
+  struct Case {
+    const char* what;
+    std::string request;
+    bool plain;  // expected to take the direct path
+  };
+  const std::string h = "Host: x\r\n";
+  const std::vector<Case> cases = {
+      {"GET", "GET /hello HTTP/1.1\r\n" + h + "\r\n", true},
+      {"HEAD", "HEAD /hello HTTP/1.1\r\n" + h + "\r\n", true},
+      {"POST with a body", "POST /echo HTTP/1.1\r\n" + h + "X-Type: application/json\r\nContent-Length: 7\r\n\r\n{\"a\":1}", true},
+      {"POST, no Content-Type set by the handler", "POST /echo HTTP/1.1\r\n" + h + "Content-Length: 3\r\n\r\nabc", true},
+      {"POST, empty body", "POST /echo HTTP/1.1\r\n" + h + "Content-Length: 0\r\n\r\n", true},
+      {"PUT", "PUT /echo HTTP/1.1\r\n" + h + "Content-Length: 2\r\n\r\nhi", true},
+      {"PATCH", "PATCH /echo HTTP/1.1\r\n" + h + "Content-Length: 2\r\n\r\nhi", true},
+      {"DELETE with a body", "DELETE /echo HTTP/1.1\r\n" + h + "Content-Length: 2\r\n\r\nhi", true},
+      {"DELETE without one", "DELETE /echo HTTP/1.1\r\n" + h + "\r\n", true},
+      {"OPTIONS", "OPTIONS /hello HTTP/1.1\r\n" + h + "\r\n", true},
+      {"a 422 with a header of its own", "GET /problem HTTP/1.1\r\n" + h + "\r\n", true},
+      {"a 204 with no body", "GET /empty HTTP/1.1\r\n" + h + "\r\n", true},
+      {"HEAD of a 204", "HEAD /empty HTTP/1.1\r\n" + h + "\r\n", true},
+      {"an unknown path", "GET /nowhere/at.all HTTP/1.1\r\n" + h + "\r\n", true},
+      {"the headers the handler sees",
+       "GET /headers HTTP/1.1\r\n" + h + "Authorization: Bearer abc.def\r\nX-Two: a\r\nx-two:  b \t\r\nX-Empty-Looking: -\r\n\r\n", true},
+      // These leave the direct path; both transports answer through httplib.
+      {"a query", "GET /hello?x=1 HTTP/1.1\r\n" + h + "\r\n", false},
+      {"a percent escape", "GET /hel%6co HTTP/1.1\r\n" + h + "\r\n", false},
+      {"a header value with '%'", "GET /headers HTTP/1.1\r\n" + h + "X-Pct: 100%25\r\n\r\n", false},
+      {"Accept-Encoding", "GET /hello HTTP/1.1\r\n" + h + "Accept-Encoding: identity\r\n\r\n", false},
+      {"Range", "GET /hello HTTP/1.1\r\n" + h + "Range: bytes=0-1\r\n\r\n", false},
+      {"Connection: close", "GET /hello HTTP/1.1\r\n" + h + "Connection: close\r\n\r\n", false},
+      {"HTTP/1.0", "GET /hello HTTP/1.0\r\n" + h + "\r\n", false},
+      {"bare line feeds", "GET /hello HTTP/1.1\n" + std::string("Host: x\n\n"), false},
+      {"a header line without a colon", "GET /hello HTTP/1.1\r\n" + h + "Nonsense\r\n\r\n", false},
+      {"a space before the colon", "GET /headers HTTP/1.1\r\n" + h + "X-Odd : 1\r\n\r\n", false},
+      {"a malformed length", "POST /echo HTTP/1.1\r\n" + h + "Content-Length: 3x\r\n\r\n", false},
+      {"two lengths", "POST /echo HTTP/1.1\r\n" + h + "Content-Length: 2\r\nContent-Length: 2\r\n\r\nhi", false},
+      {"a GET with a body", "GET /hello HTTP/1.1\r\n" + h + "Content-Length: 2\r\n\r\nhi", false},
+      {"an unknown method", "BREW /hello HTTP/1.1\r\n" + h + "\r\n", false},
+  };
+  auto answer = [](int port, const std::string& request) {
+    RawClient client(port);
+    client.Send(request);
+    // Read until the server closes or goes quiet: every case is one request,
+    // except "a GET with a body", whose body httplib reads as a second one.
+    std::string got = client.ReadResponses(2, milliseconds(300));
+    return got;
+  };
+  for (const Case& c : cases) {
+    INFO(c.what);
+    const size_t before = direct.direct_count();
+    const std::string expected = answer(through_httplib.port(), c.request);
+    const std::string got = answer(direct.port(), c.request);
+    // httplib sends nothing back for a malformed length: it closes.
+    if (std::string(c.what) != "a malformed length") CHECK(!expected.empty());
+    CHECK(got == expected);
+    CHECK(direct.direct_count() - before == (c.plain ? 1u : 0u));
+  }
+  CHECK(through_httplib.direct_count() == 0);
+
+  SECTION("the last request a connection may make is answered with Connection: close") {
+    const std::string three = "GET /hello HTTP/1.1\r\n" + h + "\r\n";
+    RawClient a(through_httplib.port()), b(direct.port());
+    a.Send(three + three + three);
+    b.Send(three + three + three);
+    const std::string expected = a.ReadResponses(3);
+    const std::string got = b.ReadResponses(3);
+    CHECK(Count(got, "Connection: close") == 1);
+    CHECK(got == expected);
+    CHECK(a.ClosedWithin(milliseconds(1000)));
+    CHECK(b.ClosedWithin(milliseconds(1000)));
+  }
 }
 
 TEST_CASE("a drain before Run() starts is not lost") {
