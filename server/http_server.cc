@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <optional>
 #include <random>
-#include <regex>
+#include <cctype>
 #include <thread>
 
 #include <httplib.h>
@@ -117,6 +117,7 @@ struct HttpService::Exchange {
   std::string tenant;
   const ApiKey* key = nullptr;
   std::shared_ptr<const KeyRing> ring;  // keeps `key` alive across a reload
+  std::string param;                    // the route's {tenant} or {id}
   CallContext Context(bool demo) const {
     return CallContext{request_id, key != nullptr ? key->id : "", demo};
   }
@@ -124,33 +125,65 @@ struct HttpService::Exchange {
 
 struct HttpService::RouteDef {
   const char* method;
-  const char* path;     // OpenAPI template
-  const char* pattern;  // httplib regex
+  const char* path;  // OpenAPI template; see MatchTemplate() for its {parameters}
   RouteFn fn;
 };
 
-#define WHYD_TENANT "/v1/tenants/([A-Za-z0-9._-]{1,64})"
 const std::vector<HttpService::RouteDef>& HttpService::Table() {
   static const std::vector<RouteDef> table = {
-      {"GET", "/", "/", &HttpService::HandlePage},
-      {"GET", "/app.js", "/app\\.js", &HttpService::HandlePage},
-      {"GET", "/style.css", "/style\\.css", &HttpService::HandlePage},
-      {"GET", "/healthz", "/healthz", &HttpService::HandleHealthz},
-      {"GET", "/readyz", "/readyz", &HttpService::HandleReadyz},
-      {"GET", "/metrics", "/metrics", &HttpService::HandleMetrics},
-      {"GET", "/openapi.json", "/openapi\\.json", &HttpService::HandleOpenApi},
-      {"GET", "/v1/faqs", "/v1/faqs", &HttpService::HandleListFaqs},
-      {"GET", "/v1/faqs/{id}", "/v1/faqs/([A-Za-z0-9._-]{1,128})", &HttpService::HandleGetFaq},
-      {"POST", "/v1/tenants/{tenant}/ask", WHYD_TENANT "/ask", &HttpService::HandleAsk},
-      {"POST", "/v1/tenants/{tenant}/triage", WHYD_TENANT "/triage", &HttpService::HandleTriage},
-      {"PUT", "/v1/tenants/{tenant}/snapshot", WHYD_TENANT "/snapshot", &HttpService::HandleSnapshot},
-      {"POST", "/v1/tenants/{tenant}/records", WHYD_TENANT "/records", &HttpService::HandleRecords},
-      {"GET", "/v1/tenants/{tenant}/demo/users", WHYD_TENANT "/demo/users", &HttpService::HandleDemoUsers},
-      {"POST", "/v1/admin/reload", "/v1/admin/reload", &HttpService::HandleReload},
+      {"GET", "/", &HttpService::HandlePage},
+      {"GET", "/app.js", &HttpService::HandlePage},
+      {"GET", "/style.css", &HttpService::HandlePage},
+      {"GET", "/healthz", &HttpService::HandleHealthz},
+      {"GET", "/readyz", &HttpService::HandleReadyz},
+      {"GET", "/metrics", &HttpService::HandleMetrics},
+      {"GET", "/openapi.json", &HttpService::HandleOpenApi},
+      {"GET", "/v1/faqs", &HttpService::HandleListFaqs},
+      {"GET", "/v1/faqs/{id}", &HttpService::HandleGetFaq},
+      {"POST", "/v1/tenants/{tenant}/ask", &HttpService::HandleAsk},
+      {"POST", "/v1/tenants/{tenant}/triage", &HttpService::HandleTriage},
+      {"PUT", "/v1/tenants/{tenant}/snapshot", &HttpService::HandleSnapshot},
+      {"POST", "/v1/tenants/{tenant}/records", &HttpService::HandleRecords},
+      {"GET", "/v1/tenants/{tenant}/demo/users", &HttpService::HandleDemoUsers},
+      {"POST", "/v1/admin/reload", &HttpService::HandleReload},
   };
   return table;
 }
-#undef WHYD_TENANT
+
+bool HttpService::MatchTemplate(std::string_view path_template, std::string_view path, std::string* param) {
+  // A parameter is one path segment of [A-Za-z0-9._-]: at most 64 characters
+  // for {tenant}, 128 for any other (FAQ ids).
+  while (!path_template.empty()) {
+    const size_t open = path_template.find('{');
+    const std::string_view literal = path_template.substr(0, open);
+    if (path.substr(0, literal.size()) != literal) return false;
+    path.remove_prefix(literal.size());
+    if (open == std::string_view::npos) return path.empty();
+    const size_t close = path_template.find('}', open);
+    const size_t limit = path_template.substr(open, close - open + 1) == "{tenant}" ? 64 : 128;
+    path_template.remove_prefix(close + 1);
+    size_t length = 0;
+    while (length < path.size() && (std::isalnum(static_cast<unsigned char>(path[length])) ||
+                                    path[length] == '.' || path[length] == '_' || path[length] == '-')) {
+      ++length;
+    }
+    if (length == 0 || length > limit) return false;
+    if (param != nullptr) param->assign(path.substr(0, length));
+    path.remove_prefix(length);
+  }
+  return path.empty();
+}
+
+void HttpService::Route(const httplib::Request& req, httplib::Response& res) {
+  const std::string_view method = req.method == "HEAD" ? std::string_view("GET") : std::string_view(req.method);
+  std::string param;
+  for (const RouteDef& r : Table()) {
+    if (method == r.method && MatchTemplate(r.path, req.path, &param)) {
+      return Dispatch(r.path, r.fn, req, res, std::move(param));
+    }
+  }
+  Dispatch("(unmatched)", &HttpService::HandleUnmatched, req, res, {});
+}
 
 const std::vector<RouteInfo>& HttpService::Routes() {
   static const std::vector<RouteInfo> routes = [] {
@@ -191,25 +224,18 @@ HttpService::HttpService(ServeOptions options, ServiceConfig config, Backend& ba
 HttpService::~HttpService() = default;
 
 void HttpService::InstallRoutes() {
-  for (const RouteDef& r : Table()) {
-    auto handler = [this, &r](const httplib::Request& req, httplib::Response& res) {
-      Dispatch(r.path, r.fn, req, res);
-    };
-    const std::string method = r.method;
-    if (method == "GET") http_->Get(r.pattern, handler);
-    else if (method == "POST") http_->Post(r.pattern, handler);
-    else if (method == "PUT") http_->Put(r.pattern, handler);
-  }
-  // Anything else: 405 when the path exists under another method, else 404.
-  auto unmatched = [this](const httplib::Request& req, httplib::Response& res) {
-    Dispatch("(unmatched)", &HttpService::HandleUnmatched, req, res);
-  };
-  http_->Get(".*", unmatched);
-  http_->Post(".*", unmatched);
-  http_->Put(".*", unmatched);
-  http_->Patch(".*", unmatched);
-  http_->Delete(".*", unmatched);
-  http_->Options(".*", unmatched);
+  // One router for both ways a request arrives: most requests the transport
+  // reads and hands to Route() itself; the rest (compressed answers, ranges,
+  // chunked bodies, anything unusual) go through httplib, whose own regex
+  // routing is bypassed by catch-all routes.
+  http_->set_direct_handler([this](const httplib::Request& req, httplib::Response& res) { Route(req, res); });
+  auto route = [this](const httplib::Request& req, httplib::Response& res) { Route(req, res); };
+  http_->Get(".*", route);
+  http_->Post(".*", route);
+  http_->Put(".*", route);
+  http_->Patch(".*", route);
+  http_->Delete(".*", route);
+  http_->Options(".*", route);
 
   // Errors raised by httplib itself (bad request line, body over the payload
   // limit) still leave as problem+json.
@@ -232,8 +258,9 @@ void HttpService::InstallRoutes() {
 }
 
 void HttpService::Dispatch(const char* route, RouteFn fn, const httplib::Request& req,
-                           httplib::Response& res) {
+                           httplib::Response& res, std::string param) {
   Exchange ex{req, res, route, RequestIdFor(req), std::chrono::steady_clock::now()};
+  ex.param = std::move(param);
   try {
     (this->*fn)(ex);
   } catch (const std::exception& e) {
@@ -364,7 +391,7 @@ void HttpService::HandleListFaqs(Exchange& ex) {
 
 void HttpService::HandleGetFaq(Exchange& ex) {
   if (!Authorize(ex, kAnyScope)) return;
-  SendReply(ex, backend_.GetFaq(ex.req.matches[1].str()));
+  SendReply(ex, backend_.GetFaq(ex.param));
 }
 
 // Reload changes what every tenant is served, so no tenant's key may do it.
@@ -374,15 +401,9 @@ void HttpService::HandleReload(Exchange& ex) {
 }
 
 void HttpService::HandleUnmatched(Exchange& ex) {
-  static const std::vector<std::regex> patterns = [] {
-    std::vector<std::regex> out;
-    for (const RouteDef& r : Table()) out.emplace_back(r.pattern);
-    return out;
-  }();
   std::string allow;
-  for (size_t i = 0; i < Table().size(); ++i) {
-    const RouteDef& r = Table()[i];
-    if (std::regex_match(ex.req.path, patterns[i])) {
+  for (const RouteDef& r : Table()) {
+    if (MatchTemplate(r.path, ex.req.path, nullptr)) {
       if (!allow.empty()) allow += ", ";
       allow += r.method;
       if (std::string(r.method) == "GET") allow += ", HEAD";
@@ -396,7 +417,7 @@ void HttpService::HandleUnmatched(Exchange& ex) {
 // --- Tenant routes ---
 
 void HttpService::HandleAsk(Exchange& ex) {
-  ex.tenant = ex.req.matches[1].str();
+  ex.tenant = ex.param;
   nlohmann::json request;
   if (!Authorize(ex, kScopeAsk) || !ParseJsonBody(ex, options_.ask_body_limit, &request)) return;
   if (auto errors = CheckAskRequest(request); !errors.empty()) {
@@ -408,7 +429,7 @@ void HttpService::HandleAsk(Exchange& ex) {
 }
 
 void HttpService::HandleTriage(Exchange& ex) {
-  ex.tenant = ex.req.matches[1].str();
+  ex.tenant = ex.param;
   nlohmann::json request;
   if (!Authorize(ex, kScopeTriage) || !ParseJsonBody(ex, options_.ask_body_limit, &request)) return;
   if (auto errors = CheckTriageRequest(request); !errors.empty()) {
@@ -442,7 +463,7 @@ void HttpService::HandleTriage(Exchange& ex) {
 }
 
 void HttpService::HandleSnapshot(Exchange& ex) {
-  ex.tenant = ex.req.matches[1].str();
+  ex.tenant = ex.param;
   nlohmann::json snapshot;
   if (!Authorize(ex, kScopeIngest) || !ParseJsonBody(ex, options_.ingest_body_limit, &snapshot)) return;
   if (auto errors = CheckSnapshotRequest(snapshot); !errors.empty()) {
@@ -452,7 +473,7 @@ void HttpService::HandleSnapshot(Exchange& ex) {
 }
 
 void HttpService::HandleRecords(Exchange& ex) {
-  ex.tenant = ex.req.matches[1].str();
+  ex.tenant = ex.param;
   nlohmann::json records;
   if (!Authorize(ex, kScopeIngest) || !ParseJsonBody(ex, options_.ingest_body_limit, &records)) return;
   if (auto errors = CheckRecordsRequest(records); !errors.empty()) {
@@ -462,7 +483,7 @@ void HttpService::HandleRecords(Exchange& ex) {
 }
 
 void HttpService::HandleDemoUsers(Exchange& ex) {
-  ex.tenant = ex.req.matches[1].str();
+  ex.tenant = ex.param;
   if (!Authorize(ex, kScopeAsk)) return;
   if (!options_.demo) return SendProblem(ex, 404, "demo endpoints are served only with --demo");
   SendReply(ex, backend_.DemoUsers(ex.tenant, ex.Context(true)));

@@ -108,7 +108,13 @@ class HttpService {
   static const std::vector<RouteDef>& Table();
 
   void InstallRoutes();
-  void Dispatch(const char* route, RouteFn fn, const httplib::Request& req, httplib::Response& res);
+  // Finds the route of a request and dispatches it, or answers 404/405.
+  void Route(const httplib::Request& req, httplib::Response& res);
+  // Whether `path` fits a route template such as "/v1/tenants/{tenant}/ask";
+  // sets *param (when given) to the value of its one {parameter}.
+  static bool MatchTemplate(std::string_view path_template, std::string_view path, std::string* param);
+  void Dispatch(const char* route, RouteFn fn, const httplib::Request& req, httplib::Response& res,
+                std::string param);
   void Finish(Exchange& ex);
 
   // Route handlers.

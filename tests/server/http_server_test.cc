@@ -187,6 +187,32 @@ TEST_CASE("unknown routes are 404 and wrong methods 405 with Allow") {
   auto delete_faqs = server.Client().Delete("/v1/faqs");
   RequireProblem(delete_faqs, 405);
   CHECK(delete_faqs->get_header_value("Allow") == "GET, HEAD");
+
+  SECTION("a route parameter is one segment of [A-Za-z0-9._-], {tenant} at most 64 long") {
+    const std::string ask = R"({"asker": "u-1", "faq": "account-locked"})";
+    auto post = [&](const std::string& path) {
+      return server.Client().Post(path.c_str(), TestServer::Auth("ask-key"), ask, "application/json");
+    };
+    // Well-formed ids route to the handler, which refuses other tenants' ids.
+    RequireProblem(post("/v1/tenants/" + std::string(64, 'a') + "/ask"), 403);
+    RequireProblem(post("/v1/tenants/a.b_c-D9/ask"), 403);
+    RequireProblem(post("/v1/tenants/" + std::string(65, 'a') + "/ask"), 404);
+    RequireProblem(post("/v1/tenants//ask"), 404);
+    RequireProblem(post("/v1/tenants/demo/ask/"), 404);
+    RequireProblem(post("/v1/tenants/de:mo/ask"), 404);
+    RequireProblem(post("/v1/tenants/demo/extra/ask"), 404);
+    // Both 404, one from the router and one from the FAQ lookup.
+    auto too_long = server.Client().Get("/v1/faqs/" + std::string(129, 'a'), TestServer::Auth("ask-key"));
+    RequireProblem(too_long, 404);
+    CHECK(too_long->body.find("no such endpoint") != std::string::npos);
+    auto longest = server.Client().Get("/v1/faqs/" + std::string(128, 'a'), TestServer::Auth("ask-key"));
+    RequireProblem(longest, 404);
+    CHECK(longest->body.find("no such endpoint") == std::string::npos);
+    auto head = server.Client().Head("/healthz");
+    REQUIRE(head);
+    CHECK(head->status == 200);
+    CHECK(head->body.empty());
+  }
 }
 
 TEST_CASE("FAQs are listed and fetched with any valid key") {
