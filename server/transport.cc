@@ -329,7 +329,7 @@ Transport::Transport(size_t event_threads)
   // A request that was already read when the drain began is answered, and the
   // client learns that its connection ends with it.
   set_post_routing_handler([this](const httplib::Request&, httplib::Response& res) {
-    if (draining()) res.set_header("Connection", "close");
+    if (draining() && !res.has_header("Connection")) res.set_header("Connection", "close");
   });
   if (epoll_fd_ >= 0 && wake_fd_ >= 0) {
     epoll_event ev{};
