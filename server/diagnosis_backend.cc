@@ -116,10 +116,14 @@ Reply DiagnosisBackend::Ask(const std::string& tenant, const nlohmann::json& bod
   request->tenant = tenant;
   std::shared_ptr<const Rulebook> rules = rulebook();
   AnswerSummary summary;
-  StatusOr<nlohmann::json> answer = answerer_.Ask(*rules, *request, &summary);
+  // The answer goes out as the text the answerer writes: no tree to build,
+  // dump and free.
+  StatusOr<std::string> answer = answerer_.AskJson(*rules, *request, &summary);
   if (!answer.ok()) return Reply::Fail(answer.status());
   if (observer_) observer_(summary);
-  return Reply::Ok(std::move(*answer));
+  AnswerDigest digest{summary.faq, std::nullopt, summary.subject_user, std::move(summary.causes)};
+  if (!summary.faq.empty()) digest.confidence = summary.confidence;
+  return Reply::OkText(std::move(*answer), std::move(digest));
 }
 
 Reply DiagnosisBackend::Triage(const std::string& tenant, const nlohmann::json& body, const CallContext&) {
