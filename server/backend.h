@@ -79,8 +79,9 @@ class Backend {
   // POST /v1/tenants/{tenant}/ask. `request` has been checked: `asker` is a
   // non-empty string; `question` and `faq` are strings when present and at
   // least one is present; `subject` is an object of strings; `attachment` an
-  // object; `as_of` a string. The body is the answer of api.md, in `body`
-  // or, with its digest, in `body_text`.
+  // object; `as_of` a string (as CheckAskRequest checks it, so an
+  // implementation need not check again). The body is the answer of api.md,
+  // in `body` or, with its digest, in `body_text`.
   virtual Reply Ask(const std::string& tenant, const nlohmann::json& request,
                     const CallContext& ctx) = 0;
 

@@ -111,7 +111,9 @@ std::shared_ptr<const Rulebook> DiagnosisBackend::rulebook() const {
 
 Reply DiagnosisBackend::Ask(const std::string& tenant, const nlohmann::json& body, const CallContext&) {
   std::vector<FieldError> errors;
-  StatusOr<AskRequest> request = ParseAskRequest(body, &errors);
+  // The server has run CheckAskRequest on `body` (backend.h): only what
+  // conversion adds is left to check.
+  StatusOr<AskRequest> request = ParseCheckedAskRequest(body, &errors);
   if (!request.ok()) return Reply::Fail(request.status(), std::move(errors));
   request->tenant = tenant;
   std::shared_ptr<const Rulebook> rules = rulebook();

@@ -212,6 +212,28 @@ TEST_CASE("ask bodies with wrong types are rejected with JSON paths") {
   REQUIRE(ok->as_of.has_value());
 }
 
+TEST_CASE("checked ask bodies still get what only conversion can tell") {
+  std::vector<FieldError> errors = {{"/stale", "left from an earlier call"}};
+  auto blank = ParseCheckedAskRequest(nlohmann::json{{"asker", ""}, {"question", " \n"}, {"as_of", "tomorrow"}}, &errors);
+  REQUIRE_FALSE(blank.ok());
+  std::vector<std::string> paths;
+  for (const auto& e : errors) paths.push_back(e.path);
+  REQUIRE(paths == std::vector<std::string>{"/asker", "/question", "/as_of"});
+  auto ok = ParseCheckedAskRequest(
+      nlohmann::json{{"asker", "u-1"}, {"faq", "account-locked"}, {"subject", {{"user", "u-4"}, {"other_user", "u-5"}}},
+                     {"attachment", {{"csv", "a,b\n"}}}},
+      &errors);
+  REQUIRE(ok.ok());
+  REQUIRE(errors.empty());
+  REQUIRE(ok->subject_user == "u-4");
+  REQUIRE(ok->other_user == "u-5");
+  REQUIRE(ok->csv == "a,b\n");
+  // A body that was never checked is read without throwing.
+  REQUIRE_FALSE(ParseCheckedAskRequest(nlohmann::json::array(), &errors).ok());
+  REQUIRE(ParseCheckedAskRequest(nlohmann::json{{"asker", "u-1"}, {"question", "why?"}, {"subject", 3}, {"attachment", "x"}},
+                                 &errors).ok());
+}
+
 // The answer is written as JSON text with its keys in sorted order; reading it
 // back and dumping it with the library must give the same bytes.
 void RequireCanonical(const std::string& text) {
