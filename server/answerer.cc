@@ -254,8 +254,12 @@ void WriteDiagnosisPart(const std::string& part, JsonWriter& out) {
 // nlohmann::json tree (a std::map), which is what clients have always
 // received; Ask() parses this text for callers that want the tree.
 std::string WriteAnswer(const AnswerParts& a) {
+  // Room for all of it at once: what varies is mostly the diagnosis and the
+  // FAQ's answer (markdown, whose newlines double when escaped).
+  const DiagnosisJson& d = a.diagnosis;
+  const size_t faq_text = a.faq ? a.faq->answer.size() + a.faq->answer.size() / 8 + a.faq->title.size() : 0;
   std::string text;
-  text.reserve(4096);  // an answer is 2 to 5 KiB
+  text.reserve(1024 + faq_text + d.findings.size() + d.checked.size() + d.unknown.size() + d.suppressed.size());
   JsonWriter out(&text);
   auto write_choice = [&out](const FaqDef& faq, double confidence) {
     out.BeginObject();
