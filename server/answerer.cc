@@ -53,11 +53,11 @@ void WriteStringField(const Record& r, int index, JsonWriter& out) {
 void WriteUserRef(const Record& user, JsonWriter& out) {
   const AccountFields& f = Fields();
   out.BeginObject();
-  out.Key("display");
+  out.Key<"display">();
   out.String(UserDisplayView(user));
-  out.Key("id");
+  out.Key<"id">();
   WriteStringField(user, f.u.id, out);
-  out.Key("type");
+  out.Key<"type">();
   WriteStringField(user, f.u.type, out);
   out.EndObject();
 }
@@ -140,24 +140,24 @@ class Redactor {
     out.BeginObject();
     if (IsUser(r)) {
       if (!MaySee(r)) {
-        out.Key("status");
+        out.Key<"status">();
         WriteStringField(r, f.u.effective_status, out);
-        out.Key("type");
+        out.Key<"type">();
         WriteStringField(r, f.u.type, out);
       } else {
-        out.Key("display");
+        out.Key<"display">();
         out.String(UserDisplayView(r));
-        out.Key("email");
+        out.Key<"email">();
         WriteStringField(r, f.u.email, out);
-        out.Key("id");
+        out.Key<"id">();
         WriteStringField(r, f.u.id, out);
-        out.Key("status");
+        out.Key<"status">();
         WriteStringField(r, f.u.effective_status, out);
         if (r.get(f.u.subscription_end).kind() == Kind::kDate) {
-          out.Key("subscription_end");
+          out.Key<"subscription_end">();
           out.String(FormatDateIso(r.get(f.u.subscription_end).as_date()));
         }
-        out.Key("type");
+        out.Key<"type">();
         WriteStringField(r, f.u.type, out);
       }
       out.EndObject();
@@ -263,75 +263,75 @@ std::string WriteAnswer(const AnswerParts& a) {
   JsonWriter out(&text);
   auto write_choice = [&out](const FaqDef& faq, double confidence) {
     out.BeginObject();
-    out.Key("confidence");
+    out.Key<"confidence">();
     out.Double(confidence);
-    out.Key("id");
+    out.Key<"id">();
     out.String(faq.id);
-    out.Key("title");
+    out.Key<"title">();
     out.String(faq.title);
     out.EndObject();
   };
   out.BeginObject();
-  out.Key("alternatives");
+  out.Key<"alternatives">();
   out.BeginArray();
   if (a.alternatives) {
     for (const FaqChoice& c : *a.alternatives) write_choice(*c.faq, c.confidence);
   }
   out.EndArray();
-  out.Key("answer");
+  out.Key<"answer">();
   out.String(a.faq ? std::string_view(a.faq->answer) : std::string_view());
-  out.Key("as_of");
+  out.Key<"as_of">();
   out.String(FormatTimestampIso(a.now));
-  out.Key("checked");
+  out.Key<"checked">();
   WriteDiagnosisPart(a.diagnosis.checked, out);
-  out.Key("faq");
+  out.Key<"faq">();
   if (a.faq) {
     write_choice(*a.faq, a.confidence);
   } else {
     out.Null();
   }
-  out.Key("findings");
+  out.Key<"findings">();
   WriteDiagnosisPart(a.diagnosis.findings, out);
   if (a.matched) {
-    out.Key("matched");
+    out.Key<"matched">();
     out.StringArray(*a.matched);
   }
-  out.Key("needs");
+  out.Key<"needs">();
   out.BeginArray();
   if (a.needs) {
     for (const std::string& n : *a.needs) out.String(n);
   }
   out.EndArray();
-  out.Key("subject");
+  out.Key<"subject">();
   if (a.subject != nullptr || a.other != nullptr) {
     out.BeginObject();
     if (a.other) {
-      out.Key("other_user");
+      out.Key<"other_user">();
       WriteUserRef(*a.other, out);
     }
     if (a.subject) {
-      out.Key("user");
+      out.Key<"user">();
       WriteUserRef(*a.subject, out);
     }
     out.EndObject();
   } else if (!a.email_subject.empty()) {
     out.BeginObject();
-    out.Key("email");
+    out.Key<"email">();
     out.String(a.email_subject);
     out.EndObject();
   } else if (a.tenant != nullptr) {
     out.BeginObject();
-    out.Key("tenant");
+    out.Key<"tenant">();
     out.String(*a.tenant);
     out.EndObject();
   } else {
     out.Null();
   }
   if (!a.diagnosis.suppressed.empty()) {
-    out.Key("suppressed");
+    out.Key<"suppressed">();
     out.Raw(a.diagnosis.suppressed);
   }
-  out.Key("unknown");
+  out.Key<"unknown">();
   WriteDiagnosisPart(a.diagnosis.unknown, out);
   out.EndObject();
   return text;

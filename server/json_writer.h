@@ -21,6 +21,7 @@
 #ifndef WHYD_SERVER_JSON_WRITER_H_
 #define WHYD_SERVER_JSON_WRITER_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -45,11 +46,30 @@ void AppendJsonNumber(double value, std::string* out);
 void AppendJsonNumber(int64_t value, std::string* out);
 void AppendJsonNumber(uint64_t value, std::string* out);
 
+// Keys that are literals are checked and quoted at compile time:
+// JsonKeyLiteral("cause") holds the text "cause": ready to append. A literal
+// that would need escaping does not compile.
+void JsonKeyLiteralNeedsEscaping();  // never defined: called only to fail a constant evaluation
+template <size_t N>
+struct JsonKeyLiteral {
+  char text[N + 2] = {};  // '"', the name (N - 1 bytes), '"', ':'
+  consteval JsonKeyLiteral(const char (&name)[N]) {
+    text[0] = '"';
+    for (size_t i = 0; i + 1 < N; ++i) {
+      const unsigned char c = static_cast<unsigned char>(name[i]);
+      if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') JsonKeyLiteralNeedsEscaping();
+      text[i + 1] = name[i];
+    }
+    text[N] = '"';
+    text[N + 1] = ':';
+  }
+};
+
 // A streaming writer of compact JSON into a caller-owned string:
 //
 //   JsonWriter w(&text);
 //   w.BeginObject();
-//   w.Key("id"); w.String("u-1");
+//   w.Key<"id">(); w.String("u-1");
 //   w.Key("tags"); w.BeginArray(); w.String("a"); w.EndArray();
 //   w.EndObject();                     // {"id":"u-1","tags":["a"]}
 //
@@ -67,6 +87,13 @@ class JsonWriter {
     Separate();
     AppendJsonString(name, out_);
     out_->push_back(':');
+    need_comma_ = false;
+  }
+  // A key known at compile time, with nothing to escape: one append.
+  template <JsonKeyLiteral kName>
+  void Key() {
+    Separate();
+    out_->append(kName.text, sizeof kName.text);
     need_comma_ = false;
   }
 

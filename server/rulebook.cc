@@ -132,9 +132,9 @@ DiagnosisSummary Rulebook::Diagnose(std::string_view faq_id, const EvalContext& 
     summary.causes.push_back(finding.cause);
     summary.blocking = summary.blocking || finding.severity == Severity::kBlocking;
     findings.BeginObject();
-    findings.Key("cause");
+    findings.Key<"cause">();
     findings.String(finding.cause);
-    findings.Key("evidence");
+    findings.Key<"evidence">();
     findings.BeginArray();
     for (const CompiledRule& rule : faq->rules) {
       if (rule.def->id != finding.rule) continue;
@@ -145,30 +145,30 @@ DiagnosisSummary Rulebook::Diagnose(std::string_view faq_id, const EvalContext& 
         shown.clear();
         if (!filter || !filter(path, value, &shown)) continue;
         findings.BeginObject();
-        findings.Key("fact");
+        findings.Key<"fact">();
         findings.String(item.fact);
-        findings.Key("value");
+        findings.Key<"value">();
         findings.Raw(shown);
         findings.EndObject();
       }
     }
     findings.EndArray();
-    findings.Key("explanation");
+    findings.Key<"explanation">();
     findings.String(finding.explanation);
-    findings.Key("remediation");
+    findings.Key<"remediation">();
     findings.BeginArray();
     for (const RemediationItem& step : finding.remediation) {
       findings.BeginObject();
-      findings.Key("actor");
+      findings.Key<"actor">();
       findings.String(step.actor);
-      findings.Key("step");
+      findings.Key<"step">();
       findings.String(step.step);
       findings.EndObject();
     }
     findings.EndArray();
-    findings.Key("rule");
+    findings.Key<"rule">();
     findings.String(finding.rule);
-    findings.Key("severity");
+    findings.Key<"severity">();
     findings.String(SeverityText(finding.severity));
     findings.EndObject();
   }
@@ -178,11 +178,11 @@ DiagnosisSummary Rulebook::Diagnose(std::string_view faq_id, const EvalContext& 
   checked.BeginArray();
   for (const CheckedRule& c : diagnosis.checked) {
     checked.BeginObject();
-    checked.Key("because");
+    checked.Key<"because">();
     checked.String(c.because);
-    checked.Key("cause");
+    checked.Key<"cause">();
     checked.String(c.cause);
-    checked.Key("rule");
+    checked.Key<"rule">();
     checked.String(c.rule);
     checked.EndObject();
   }
@@ -192,11 +192,11 @@ DiagnosisSummary Rulebook::Diagnose(std::string_view faq_id, const EvalContext& 
   unknown.BeginArray();
   for (const UnknownRule& u : diagnosis.unknown) {
     unknown.BeginObject();
-    unknown.Key("cause");
+    unknown.Key<"cause">();
     unknown.String(u.cause);
-    unknown.Key("missing");
+    unknown.Key<"missing">();
     unknown.StringArray(u.missing);
-    unknown.Key("rule");
+    unknown.Key<"rule">();
     unknown.String(u.rule);
     unknown.EndObject();
   }
@@ -206,11 +206,11 @@ DiagnosisSummary Rulebook::Diagnose(std::string_view faq_id, const EvalContext& 
   suppressed.BeginArray();
   for (const SuppressedRule& s : diagnosis.suppressed) {
     suppressed.BeginObject();
-    suppressed.Key("by");
+    suppressed.Key<"by">();
     suppressed.String(s.by);
-    suppressed.Key("cause");
+    suppressed.Key<"cause">();
     suppressed.String(s.cause);
-    suppressed.Key("rule");
+    suppressed.Key<"rule">();
     suppressed.String(s.rule);
     suppressed.EndObject();
   }

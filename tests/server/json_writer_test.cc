@@ -185,10 +185,10 @@ TEST_CASE("the streaming writer places commas at every nesting level") {
   out.BeginObject();
   out.EndObject();
   out.BeginObject();
-  out.Key("a");
+  out.Key<"a">();
   out.BeginArray();
   out.EndArray();
-  out.Key("b");
+  out.Key<"b">();
   out.BeginArray();
   out.Int(1);
   out.BeginArray();
@@ -209,6 +209,33 @@ TEST_CASE("the streaming writer places commas at every nesting level") {
   out.EndArray();
   CHECK(text == R"([{},{"a":[],"b":[1,[null],2],"c":["x","y\n"],"d":{"e":[]},"f":{"g":2,"h":1}},false,2.0,"é\""])");
   CHECK(nlohmann::json::parse(text).dump() == text);
+}
+
+// Keys given as literals are quoted at compile time; they must come out as
+// keys given at run time do.
+TEST_CASE("literal keys are written as run-time keys are") {
+  std::string literal, runtime;
+  JsonWriter a(&literal), b(&runtime);
+  a.BeginObject();
+  b.BeginObject();
+  a.Key<"">();
+  b.Key("");
+  a.Int(1);
+  b.Int(1);
+  a.Key<"as_of">();
+  b.Key("as_of");
+  a.BeginArray();
+  b.BeginArray();
+  a.EndArray();
+  b.EndArray();
+  a.Key<"with space, slash/ and 'quote'">();
+  b.Key("with space, slash/ and 'quote'");
+  a.Null();
+  b.Null();
+  a.EndObject();
+  b.EndObject();
+  CHECK(literal == runtime);
+  CHECK(literal == R"({"":1,"as_of":[],"with space, slash/ and 'quote'":null})");
 }
 
 // Strings written from a string_view stop where the view does.
