@@ -16,8 +16,8 @@
 // DumpJson of the equivalent tree would, callers emit keys in ascending byte
 // order.
 //
-// Thread-safety: AppendJson and DumpJson are pure functions; a JsonWriter is
-// a value used by one thread at a time.
+// Thread-safety: the Append* functions and DumpJson are pure; a JsonWriter
+// (and the string it writes to) is used by one thread at a time.
 #ifndef WHYD_SERVER_JSON_WRITER_H_
 #define WHYD_SERVER_JSON_WRITER_H_
 

@@ -4,6 +4,9 @@
 // the bytes DumpJson writes for the same object (keys sorted, as clients have
 // always received them), and the metrics and audit rows that the server
 // takes from an answer must come out as they did when it read a tree.
+//
+// Thread-safety: the server answers on its own threads; the test only sends
+// requests and reads replies, metrics and the audit database after a flush.
 #include <cstdio>
 #include <map>
 #include <string>
