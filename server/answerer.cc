@@ -190,10 +190,12 @@ class Redactor {
 
 // The question as question matching should see it: email addresses and the
 // names of users the asker may see blanked out, so that "why can't Jamie Smith
-// log in" is matched on what it asks, not on whom it names.
-std::string MaskNames(const TenantView& view, const Record& asker, int64_t now, const std::string& question) {
+// log in" is matched on what it asks, not on whom it names. `emails` are the
+// question's addresses (ExtractEmails).
+std::string MaskNames(const TenantView& view, const Record& asker, int64_t now, const std::string& question,
+                      const std::vector<std::string>& emails) {
   std::string masked = question;
-  for (const std::string& address : ExtractEmails(question)) {
+  for (const std::string& address : emails) {
     for (size_t pos = masked.find(address); pos != std::string::npos; pos = masked.find(address, pos)) {
       for (size_t i = 0; i < address.size(); ++i) masked[pos + i] = ' ';
     }
@@ -374,6 +376,9 @@ StatusOr<std::string> Answerer::AskJson(const Rulebook& rules, const AskRequest&
   AnswerParts answer;
   answer.now = now;
 
+  // The question's addresses, read once: masked for matching, then facts.
+  std::vector<std::string> emails = ExtractEmails(request.question);
+
   // 1. Which FAQ.
   const FaqDef* faq = nullptr;
   double confidence = 1.0;
@@ -382,7 +387,7 @@ StatusOr<std::string> Answerer::AskJson(const Rulebook& rules, const AskRequest&
     faq = rules.FindFaq(request.faq);
     if (faq == nullptr) return NotFoundError("unknown FAQ id '" + request.faq + "'");
   } else {
-    match = rules.Match(MaskNames(*view, *asker, now, request.question));
+    match = rules.Match(MaskNames(*view, *asker, now, request.question, emails));
     faq = match.faq;
     confidence = match.confidence;
     answer.alternatives = &match.alternatives;
@@ -398,7 +403,7 @@ StatusOr<std::string> Answerer::AskJson(const Rulebook& rules, const AskRequest&
   // 2. What the question says.
   QuestionFacts question;
   question.text = request.question;
-  question.emails = ExtractEmails(request.question);
+  question.emails = std::move(emails);
   question.mentions_self = SpeaksOfAsker(request.question);
   if (auto period = StatedPeriodDays(request.question)) question.period_days = *period;
   // "I", "me" alone are not enough to make the asker the subject ("why can't I
