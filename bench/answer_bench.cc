@@ -5,8 +5,8 @@
 // fixed at the snapshot's as_of), and each iteration answers the next of the
 // 48 asks of bench/ask_rotate.lua with WHYD_USERS=demo (6 questions x 8
 // asker/subject pairs of the demo cast): parse the body, check its shape,
-// DiagnosisBackend::Ask, and serialise the answer with DumpJson, as
-// HttpService::HandleAsk does.
+// DiagnosisBackend::Ask, and take the answer's text (or serialise a tree
+// body with DumpJson), as HttpService::HandleAsk does.
 //
 //   build/bench/answer_bench --benchmark_min_time=2
 //
@@ -116,6 +116,7 @@ const std::vector<std::string>& Bodies() {
   if (!whyd::CheckAskRequest(*request).empty()) Die("invalid ask: " + body);
   whyd::Reply reply = backend.Ask("demo", *request, context);
   if (!reply.ok()) Die("ask failed: " + body + ": " + reply.status.ToString());
+  if (!reply.body_text.empty()) return std::move(reply.body_text);
   return whyd::DumpJson(reply.body);
 }
 

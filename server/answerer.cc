@@ -1,9 +1,12 @@
 // The ask pipeline; see answerer.h.
 #include "server/answerer.h"
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "engine/time_util.h"
 #include "knowledge/account_schema.h"
@@ -11,6 +14,7 @@
 #include "knowledge/mentions.h"
 #include "knowledge/snapshot_validator.h"
 #include "knowledge/visibility.h"
+#include "server/json_writer.h"
 
 namespace whyd {
 
@@ -25,27 +29,37 @@ bool IsAnonymousField(std::string_view field) {
   return field == "type" || field == "status" || field == "effective_status" || field == "inactive";
 }
 
-std::string UserDisplay(const Record& user) {
+std::string_view UserDisplayView(const Record& user) {
   const AccountFields& f = Fields();
   const Value& v = user.get(f.u.display_name);
-  return v.kind() == Kind::kString ? std::string(v.as_string()) : std::string();
+  return v.kind() == Kind::kString ? v.as_string() : std::string_view();
 }
+
+std::string UserDisplay(const Record& user) { return std::string(UserDisplayView(user)); }
 
 std::string StringField(const Record& r, int index) {
   const Value& v = r.get(index);
   return v.kind() == Kind::kString ? std::string(v.as_string()) : std::string();
 }
 
-// Objects of the answer are built member by member: nlohmann's
-// {{"name", value}, ...} form makes each member a two-element array and then
-// copies it into the object (see Rulebook::Diagnose).
-nlohmann::json UserRef(const Record& user) {
+// A string field of a record as a JSON string, "" when it is not a string.
+void WriteStringField(const Record& r, int index, JsonWriter& out) {
+  const Value& v = r.get(index);
+  out.String(v.kind() == Kind::kString ? v.as_string() : std::string_view());
+}
+
+// The answer's objects are written as JSON text, keys in sorted order (see
+// WriteAnswer). A user named in the answer: {"display", "id", "type"}.
+void WriteUserRef(const Record& user, JsonWriter& out) {
   const AccountFields& f = Fields();
-  nlohmann::json out = nlohmann::json::object();
-  out.emplace("id", StringField(user, f.u.id));
-  out.emplace("display", UserDisplay(user));
-  out.emplace("type", StringField(user, f.u.type));
-  return out;
+  out.BeginObject();
+  out.Key<"display">();
+  out.String(UserDisplayView(user));
+  out.Key<"id">();
+  WriteStringField(user, f.u.id, out);
+  out.Key<"type">();
+  WriteStringField(user, f.u.type, out);
+  out.EndObject();
 }
 
 // Everything one request needs to decide what its asker may see.
@@ -62,35 +76,37 @@ class Redactor {
     return stored != nullptr && MayView(asker_, *stored, now_);
   }
 
-  // JSON for an evidence value; records of users the asker may not see are
-  // reduced to their anonymous fields, and dropped from lists.
-  nlohmann::json ValueJson(const Value& v, int depth = 0) const {
+  // Writes the JSON of an evidence value; records of users the asker may not
+  // see are reduced to their anonymous fields, and dropped from lists.
+  void WriteValue(const Value& v, JsonWriter& out, int depth = 0) const {
     switch (v.kind()) {
       case Kind::kAbsent:
-      case Kind::kNull: return nullptr;
-      case Kind::kBool: return v.as_bool();
-      case Kind::kInt: return v.as_int();
-      case Kind::kFloat: return v.as_float();
-      case Kind::kString: return std::string(v.as_string());
-      case Kind::kDate: return FormatDateIso(v.as_date());
-      case Kind::kTime: return FormatTimestampIso(v.as_time());
-      case Kind::kDuration: return FormatDurationHuman(v.as_duration());
+      case Kind::kNull: out.Null(); return;
+      case Kind::kBool: out.Bool(v.as_bool()); return;
+      case Kind::kInt: out.Int(v.as_int()); return;
+      case Kind::kFloat: out.Double(v.as_float()); return;
+      case Kind::kString: out.String(v.as_string()); return;
+      case Kind::kDate: out.String(FormatDateIso(v.as_date())); return;
+      case Kind::kTime: out.String(FormatTimestampIso(v.as_time())); return;
+      case Kind::kDuration: out.String(FormatDurationHuman(v.as_duration())); return;
       case Kind::kList: {
-        nlohmann::json out = nlohmann::json::array();
+        out.BeginArray();
         for (const Value& item : *v.as_list()) {
           if (item.kind() == Kind::kRecord && IsUser(*item.as_record()) && !MaySee(*item.as_record())) continue;
-          out.push_back(ValueJson(item, depth + 1));
+          WriteValue(item, out, depth + 1);
         }
-        return out;
+        out.EndArray();
+        return;
       }
-      case Kind::kRecord: return RecordJson(*v.as_record(), depth);
+      case Kind::kRecord: WriteRecord(*v.as_record(), out, depth); return;
     }
-    return nullptr;
+    out.Null();
   }
 
   // Decides an evidence item by walking its path from the root: the last user
-  // record on the way owns the fact.
-  std::optional<nlohmann::json> Filter(const Record& root, std::string_view path, const Value& value) const {
+  // record on the way owns the fact. Writes the value to show to `json`, or
+  // returns false to drop the item.
+  bool Filter(const Record& root, std::string_view path, const Value& value, std::string* json) const {
     const Record* current = &root;
     const Record* owner = nullptr;
     std::string_view last_field;
@@ -108,37 +124,63 @@ class Redactor {
       if (IsUser(*current)) owner = current;
       start = dot + 1;
     }
-    if (owner != nullptr && !MaySee(*owner) && !IsAnonymousField(last_field)) return std::nullopt;
-    return ValueJson(value);
+    if (owner != nullptr && !MaySee(*owner) && !IsAnonymousField(last_field)) return false;
+    JsonWriter out(json);
+    WriteValue(value, out);
+    return true;
   }
 
  private:
   static bool IsUser(const Record& r) { return r.type == Fields().user; }
 
-  nlohmann::json RecordJson(const Record& r, int depth) const {
+  // Members are written in sorted key order, as a std::map-backed
+  // nlohmann::json object would hold them.
+  void WriteRecord(const Record& r, JsonWriter& out, int depth) const {
     const AccountFields& f = Fields();
+    out.BeginObject();
     if (IsUser(r)) {
       if (!MaySee(r)) {
-        return {{"type", StringField(r, f.u.type)}, {"status", StringField(r, f.u.effective_status)}};
+        out.Key<"status">();
+        WriteStringField(r, f.u.effective_status, out);
+        out.Key<"type">();
+        WriteStringField(r, f.u.type, out);
+      } else {
+        out.Key<"display">();
+        out.String(UserDisplayView(r));
+        out.Key<"email">();
+        WriteStringField(r, f.u.email, out);
+        out.Key<"id">();
+        WriteStringField(r, f.u.id, out);
+        out.Key<"status">();
+        WriteStringField(r, f.u.effective_status, out);
+        if (r.get(f.u.subscription_end).kind() == Kind::kDate) {
+          out.Key<"subscription_end">();
+          out.String(FormatDateIso(r.get(f.u.subscription_end).as_date()));
+        }
+        out.Key<"type">();
+        WriteStringField(r, f.u.type, out);
       }
-      nlohmann::json out = UserRef(r);
-      out["email"] = StringField(r, f.u.email);
-      out["status"] = StringField(r, f.u.effective_status);
-      if (r.get(f.u.subscription_end).kind() == Kind::kDate) {
-        out["subscription_end"] = FormatDateIso(r.get(f.u.subscription_end).as_date());
-      }
-      return out;
+      out.EndObject();
+      return;
     }
-    // Other records: their scalar fields (nested collections would bloat evidence).
-    nlohmann::json out = nlohmann::json::object();
+    // Other records: their scalar fields (nested collections would bloat
+    // evidence), by field name.
+    std::vector<std::pair<std::string_view, int>> fields;
     for (int i = 0; i < r.type->field_count(); ++i) {
       const Value& v = r.get(i);
       if (v.is_absent()) continue;
       if (v.kind() == Kind::kRecord || (v.kind() == Kind::kList && depth > 0)) continue;
       if (v.kind() == Kind::kList && !v.as_list()->size) continue;
-      out[r.type->field(i).name] = ValueJson(v, depth + 1);
+      fields.emplace_back(r.type->field(i).name, i);
     }
-    return out;
+    std::sort(fields.begin(), fields.end());
+    for (size_t k = 0; k < fields.size(); ++k) {
+      // A name given twice keeps its last value, as out[name] = ... would.
+      if (k + 1 < fields.size() && fields[k + 1].first == fields[k].first) continue;
+      out.Key(fields[k].first);
+      WriteValue(r.get(fields[k].second), out, depth + 1);
+    }
+    out.EndObject();
   }
 
   const TenantView& view_;
@@ -148,10 +190,12 @@ class Redactor {
 
 // The question as question matching should see it: email addresses and the
 // names of users the asker may see blanked out, so that "why can't Jamie Smith
-// log in" is matched on what it asks, not on whom it names.
-std::string MaskNames(const TenantView& view, const Record& asker, int64_t now, const std::string& question) {
+// log in" is matched on what it asks, not on whom it names. `emails` are the
+// question's addresses (ExtractEmails).
+std::string MaskNames(const TenantView& view, const Record& asker, int64_t now, const std::string& question,
+                      const std::vector<std::string>& emails) {
   std::string masked = question;
-  for (const std::string& address : ExtractEmails(question)) {
+  for (const std::string& address : emails) {
     for (size_t pos = masked.find(address); pos != std::string::npos; pos = masked.find(address, pos)) {
       for (size_t i = 0; i < address.size(); ++i) masked[pos + i] = ' ';
     }
@@ -178,6 +222,123 @@ const Record* ResolveUser(const TenantView& view, std::string_view id_or_email) 
   return nullptr;
 }
 
+// What one answer says, gathered before any of it is written: the answer's
+// members are written in sorted key order, and the diagnosis, written last
+// in the pipeline, sorts between the FAQ and the subject.
+struct AnswerParts {
+  int64_t now = 0;
+  const FaqDef* faq = nullptr;  // null: no FAQ matched
+  double confidence = 0;
+  const std::vector<FaqChoice>* alternatives = nullptr;  // null: none
+  const std::vector<std::string>* matched = nullptr;     // null: no question was matched (the FAQ was given)
+  const std::vector<std::string>* needs = nullptr;       // null: none
+  const Record* subject = nullptr;
+  const Record* other = nullptr;
+  std::string email_subject;
+  const std::string* tenant = nullptr;  // a tenant-wide question: the tenant asked about
+  DiagnosisJson diagnosis;              // all empty: nothing diagnosed
+};
+
+// Writes an empty JSON array where a diagnosis part is missing.
+void WriteDiagnosisPart(const std::string& part, JsonWriter& out) {
+  if (part.empty()) {
+    out.BeginArray();
+    out.EndArray();
+  } else {
+    out.Raw(part);
+  }
+}
+
+// The answer object of shared/spec/api.md, as compact JSON text: the one
+// place that decides the answer's members (the diagnosis parts are
+// Rulebook::Diagnose's, evidence values the Redactor's). Keys are written in
+// sorted order so that the bytes are those DumpJson writes for the same
+// nlohmann::json tree (a std::map), which is what clients have always
+// received; Ask() parses this text for callers that want the tree.
+std::string WriteAnswer(const AnswerParts& a) {
+  // Room for all of it at once: what varies is mostly the diagnosis and the
+  // FAQ's answer (markdown, whose newlines double when escaped).
+  const DiagnosisJson& d = a.diagnosis;
+  const size_t faq_text = a.faq ? a.faq->answer.size() + a.faq->answer.size() / 8 + a.faq->title.size() : 0;
+  std::string text;
+  text.reserve(1024 + faq_text + d.findings.size() + d.checked.size() + d.unknown.size() + d.suppressed.size());
+  JsonWriter out(&text);
+  auto write_choice = [&out](const FaqDef& faq, double confidence) {
+    out.BeginObject();
+    out.Key<"confidence">();
+    out.Double(confidence);
+    out.Key<"id">();
+    out.String(faq.id);
+    out.Key<"title">();
+    out.String(faq.title);
+    out.EndObject();
+  };
+  out.BeginObject();
+  out.Key<"alternatives">();
+  out.BeginArray();
+  if (a.alternatives) {
+    for (const FaqChoice& c : *a.alternatives) write_choice(*c.faq, c.confidence);
+  }
+  out.EndArray();
+  out.Key<"answer">();
+  out.String(a.faq ? std::string_view(a.faq->answer) : std::string_view());
+  out.Key<"as_of">();
+  out.String(FormatTimestampIso(a.now));
+  out.Key<"checked">();
+  WriteDiagnosisPart(a.diagnosis.checked, out);
+  out.Key<"faq">();
+  if (a.faq) {
+    write_choice(*a.faq, a.confidence);
+  } else {
+    out.Null();
+  }
+  out.Key<"findings">();
+  WriteDiagnosisPart(a.diagnosis.findings, out);
+  if (a.matched) {
+    out.Key<"matched">();
+    out.StringArray(*a.matched);
+  }
+  out.Key<"needs">();
+  out.BeginArray();
+  if (a.needs) {
+    for (const std::string& n : *a.needs) out.String(n);
+  }
+  out.EndArray();
+  out.Key<"subject">();
+  if (a.subject != nullptr || a.other != nullptr) {
+    out.BeginObject();
+    if (a.other) {
+      out.Key<"other_user">();
+      WriteUserRef(*a.other, out);
+    }
+    if (a.subject) {
+      out.Key<"user">();
+      WriteUserRef(*a.subject, out);
+    }
+    out.EndObject();
+  } else if (!a.email_subject.empty()) {
+    out.BeginObject();
+    out.Key<"email">();
+    out.String(a.email_subject);
+    out.EndObject();
+  } else if (a.tenant != nullptr) {
+    out.BeginObject();
+    out.Key<"tenant">();
+    out.String(*a.tenant);
+    out.EndObject();
+  } else {
+    out.Null();
+  }
+  if (!a.diagnosis.suppressed.empty()) {
+    out.Key<"suppressed">();
+    out.Raw(a.diagnosis.suppressed);
+  }
+  out.Key<"unknown">();
+  WriteDiagnosisPart(a.diagnosis.unknown, out);
+  out.EndObject();
+  return text;
+}
+
 }  // namespace
 
 Answerer::Answerer(const Store& store, std::function<int64_t()> clock)
@@ -193,6 +354,17 @@ Answerer::Answerer(const Store& store, std::function<int64_t()> clock)
 
 StatusOr<nlohmann::json> Answerer::Ask(const Rulebook& rules, const AskRequest& request,
                                        AnswerSummary* summary) const {
+  StatusOr<std::string> text = AskJson(rules, request, summary);
+  if (!text.ok()) return text.status();
+  // The text is valid JSON by construction; parsing it cannot fail, and does
+  // not throw if it ever did.
+  nlohmann::json answer = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  if (answer.is_discarded()) return InternalError("the answer is not valid JSON");
+  return answer;
+}
+
+StatusOr<std::string> Answerer::AskJson(const Rulebook& rules, const AskRequest& request,
+                                        AnswerSummary* summary) const {
   const AccountFields& f = Fields();
   std::shared_ptr<const TenantView> view = store_.Tenant(request.tenant);
   if (!view) return NotFoundError("no account state is loaded for tenant '" + request.tenant + "'");
@@ -201,50 +373,37 @@ StatusOr<nlohmann::json> Answerer::Ask(const Rulebook& rules, const AskRequest& 
   const Record* asker = view->FindUser(request.asker);
   if (asker == nullptr) return PermissionDeniedError(kNotVisibleMessage);
 
-  nlohmann::json answer;
-  answer["as_of"] = FormatTimestampIso(now);
+  AnswerParts answer;
+  answer.now = now;
+
+  // The question's addresses, read once: masked for matching, then facts.
+  std::vector<std::string> emails = ExtractEmails(request.question);
 
   // 1. Which FAQ.
   const FaqDef* faq = nullptr;
   double confidence = 1.0;
-  nlohmann::json alternatives = nlohmann::json::array();
+  MatchOutcome match;
   if (!request.faq.empty()) {
     faq = rules.FindFaq(request.faq);
     if (faq == nullptr) return NotFoundError("unknown FAQ id '" + request.faq + "'");
   } else {
-    MatchOutcome match = rules.Match(MaskNames(*view, *asker, now, request.question));
+    match = rules.Match(MaskNames(*view, *asker, now, request.question, emails));
     faq = match.faq;
     confidence = match.confidence;
-    for (const FaqChoice& c : match.alternatives) {
-      nlohmann::json& alternative = alternatives.emplace_back(nlohmann::json::object());
-      alternative.emplace("id", c.faq->id);
-      alternative.emplace("title", c.faq->title);
-      alternative.emplace("confidence", c.confidence);
-    }
-    answer["matched"] = std::move(match.matched);
+    answer.alternatives = &match.alternatives;
+    answer.matched = &match.matched;
   }
-  answer["alternatives"] = std::move(alternatives);
-  answer["findings"] = nlohmann::json::array();
-  answer["checked"] = nlohmann::json::array();
-  answer["unknown"] = nlohmann::json::array();
-  answer["needs"] = nlohmann::json::array();
-  answer["subject"] = nullptr;
   if (faq == nullptr) {
-    answer["faq"] = nullptr;
-    answer["answer"] = "";
     if (summary) *summary = AnswerSummary{request.tenant, request.asker, "", "", 0, {}, false};
-    return answer;
+    return WriteAnswer(answer);
   }
-  nlohmann::json& faq_json = answer["faq"] = nlohmann::json::object();
-  faq_json.emplace("id", faq->id);
-  faq_json.emplace("title", faq->title);
-  faq_json.emplace("confidence", confidence);
-  answer["answer"] = faq->answer;
+  answer.faq = faq;
+  answer.confidence = confidence;
 
   // 2. What the question says.
   QuestionFacts question;
   question.text = request.question;
-  question.emails = ExtractEmails(request.question);
+  question.emails = std::move(emails);
   question.mentions_self = SpeaksOfAsker(request.question);
   if (auto period = StatedPeriodDays(request.question)) question.period_days = *period;
   // "I", "me" alone are not enough to make the asker the subject ("why can't I
@@ -349,19 +508,13 @@ StatusOr<nlohmann::json> Answerer::Ask(const Rulebook& rules, const AskRequest& 
       needs.push_back("api_request");
     }
   }
-  answer["needs"] = needs;
+  answer.needs = &needs;
 
   // Subject description for the client.
-  if (subject != nullptr || other != nullptr) {
-    nlohmann::json s = nlohmann::json::object();
-    if (subject) s["user"] = UserRef(*subject);
-    if (other) s["other_user"] = UserRef(*other);
-    answer["subject"] = std::move(s);
-  } else if (!email_subject.empty()) {
-    answer["subject"] = {{"email", email_subject}};
-  } else if (kind == "tenant") {
-    answer["subject"] = {{"tenant", request.tenant}};
-  }
+  answer.subject = subject;
+  answer.other = other;
+  answer.email_subject = email_subject;
+  if (kind == "tenant") answer.tenant = &request.tenant;
 
   bool may_diagnose = needs.empty();
   if (kind == "tenant" || kind == "csv" || kind == "api_request") {
@@ -373,7 +526,8 @@ StatusOr<nlohmann::json> Answerer::Ask(const Rulebook& rules, const AskRequest& 
   std::string subject_id = subject ? StringField(*subject, f.u.id) : email_subject;
   if (!may_diagnose) {
     if (summary) *summary = AnswerSummary{request.tenant, request.asker, faq->id, subject_id, confidence, {}, false};
-    return answer;
+    if (summary && subject) summary->subject_user = subject_id;
+    return WriteAnswer(answer);
   }
 
   // 4. Facts.
@@ -397,15 +551,16 @@ StatusOr<nlohmann::json> Answerer::Ask(const Rulebook& rules, const AskRequest& 
   EvalContext ctx{*root, now, &scratch};
   Redactor redactor(*view, *asker, now);
   const Record& root_record = **root;
-  EvidenceFilter filter = [&](std::string_view path, const Value& value) {
-    return redactor.Filter(root_record, path, value);
+  EvidenceFilter filter = [&](std::string_view path, const Value& value, std::string* json) {
+    return redactor.Filter(root_record, path, value, json);
   };
-  DiagnosisSummary diagnosis = rules.Diagnose(faq->id, ctx, filter, &answer);
+  DiagnosisSummary diagnosis = rules.Diagnose(faq->id, ctx, filter, &answer.diagnosis);
   if (summary) {
     *summary = AnswerSummary{request.tenant, request.asker, faq->id, subject_id, confidence,
-                             diagnosis.causes, diagnosis.blocking};
+                             std::move(diagnosis.causes), diagnosis.blocking};
+    if (subject) summary->subject_user = subject_id;
   }
-  return answer;
+  return WriteAnswer(answer);
 }
 
 }  // namespace whyd

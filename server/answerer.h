@@ -3,7 +3,10 @@
 //   question ─► match FAQ ─► resolve subject ─► may the asker see it? ─► gather facts
 //            ─► run the FAQ's rules ─► render explanations ─► redact ─► answer JSON
 //
-// The answer is the object of shared/spec/api.md ("Answer (200)"). Refusals are
+// The answer is the object of shared/spec/api.md ("Answer (200)"), written
+// once, as JSON text (AskJson): the HTTP API sends that text as it is, and
+// Ask() parses it for callers that read the answer (triage, `whyd ask`), so
+// that the shape has one source. Refusals are
 // uniform: an unknown asker, an unknown subject and a subject the asker may not
 // see all produce the same kPermissionDenied status with the same message, so
 // an answer never reveals whether a user exists. Evidence about a user the
@@ -40,6 +43,7 @@ struct AnswerSummary {
   double confidence = 0;
   std::vector<std::string> causes;  // the findings' cause codes
   bool blocking = false;            // some finding is blocking
+  std::string subject_user;         // the answer's subject.user.id; empty: none
 };
 
 class Answerer {
@@ -48,7 +52,13 @@ class Answerer {
   explicit Answerer(const Store& store, std::function<int64_t()> clock = nullptr);
 
   // kPermissionDenied (kNotVisibleMessage), kNotFound (unknown FAQ or tenant),
-  // kInvalidArgument (a malformed attachment), or the answer object.
+  // kInvalidArgument (a malformed attachment), or the answer object as
+  // compact JSON text, byte for byte what DumpJson (json_writer.h) writes for
+  // the same object.
+  StatusOr<std::string> AskJson(const Rulebook& rules, const AskRequest& request,
+                                AnswerSummary* summary = nullptr) const;
+
+  // As AskJson, parsed: for callers that read or extend the answer.
   StatusOr<nlohmann::json> Ask(const Rulebook& rules, const AskRequest& request,
                                AnswerSummary* summary = nullptr) const;
 

@@ -4,10 +4,13 @@
 #include "engine/time_util.h"
 
 namespace whyd {
-StatusOr<AskRequest> ParseAskRequest(const nlohmann::json& body, std::vector<FieldError>* errors) {
-  *errors = CheckAskRequest(body);
+namespace {
+
+// Reads a body whose shape CheckAskRequest has judged, appending to `errors`
+// what only conversion can tell. Every read checks its type, so an unchecked
+// body is read safely too.
+StatusOr<AskRequest> ConvertAskRequest(const nlohmann::json& body, std::vector<FieldError>* errors) {
   if (!body.is_object()) return InvalidArgumentError("invalid ask request");
-  // The shape is checked above, so every value read below has its right type.
   auto text = [&](const nlohmann::json& object, const char* key) {
     auto it = object.find(key);
     return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
@@ -44,6 +47,18 @@ StatusOr<AskRequest> ParseAskRequest(const nlohmann::json& body, std::vector<Fie
   }
   if (!errors->empty()) return InvalidArgumentError("invalid ask request");
   return request;
+}
+
+}  // namespace
+
+StatusOr<AskRequest> ParseAskRequest(const nlohmann::json& body, std::vector<FieldError>* errors) {
+  *errors = CheckAskRequest(body);
+  return ConvertAskRequest(body, errors);
+}
+
+StatusOr<AskRequest> ParseCheckedAskRequest(const nlohmann::json& body, std::vector<FieldError>* errors) {
+  errors->clear();
+  return ConvertAskRequest(body, errors);
 }
 
 }  // namespace whyd

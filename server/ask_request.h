@@ -41,6 +41,12 @@ struct AskRequest {
 // lists each problem with its path.
 StatusOr<AskRequest> ParseAskRequest(const nlohmann::json& body, std::vector<FieldError>* errors);
 
+// As ParseAskRequest, for a body that CheckAskRequest has passed (as the HTTP
+// layer does before a Backend sees it): the shape is not checked again, only
+// what conversion tells. Given an unchecked body it still never throws, but
+// may accept what CheckAskRequest would refuse.
+StatusOr<AskRequest> ParseCheckedAskRequest(const nlohmann::json& body, std::vector<FieldError>* errors);
+
 }  // namespace whyd
 
 #endif  // WHYD_SERVER_ASK_REQUEST_H_

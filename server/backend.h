@@ -21,6 +21,7 @@
 #ifndef WHYD_SERVER_BACKEND_H_
 #define WHYD_SERVER_BACKEND_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,15 +33,33 @@ namespace whyd {
 
 // FieldError (engine/status.h): one reason a piece of input was rejected.
 
+// What the server's metrics and audit log read from an answer (api.md), for
+// an answer sent as text: the matched FAQ, its confidence, the subject user
+// and the findings' causes.
+struct AnswerDigest {
+  std::string faq;                  // empty: no FAQ matched
+  std::optional<double> confidence; // the FAQ's, when one matched
+  std::string subject_user;         // subject.user.id; empty: none
+  std::vector<std::string> causes;  // of the findings, most severe first
+};
+
 // The outcome of a backend call: a 200 body, or a Status plus the field errors
-// that explain it.
+// that explain it. A 200 body is either `body`, or `body_text` when the
+// backend wrote the JSON itself (an answer: no tree is built to be dumped);
+// the server sends `body_text` as it is when it is not empty, and then reads
+// `digest` rather than `body` for its metrics and audit log.
 struct Reply {
   Status status;
   nlohmann::json body;
   std::vector<FieldError> errors;
+  std::string body_text;                // compact JSON; empty: send `body`
+  std::optional<AnswerDigest> digest;   // with body_text, for an answer
 
   bool ok() const { return status.ok(); }
   static Reply Ok(nlohmann::json b) { return Reply{OkStatus(), std::move(b), {}}; }
+  static Reply OkText(std::string text, std::optional<AnswerDigest> digest = std::nullopt) {
+    return Reply{OkStatus(), nullptr, {}, std::move(text), std::move(digest)};
+  }
   static Reply Fail(Status s, std::vector<FieldError> e = {}) {
     return Reply{std::move(s), nullptr, std::move(e)};
   }
@@ -60,7 +79,9 @@ class Backend {
   // POST /v1/tenants/{tenant}/ask. `request` has been checked: `asker` is a
   // non-empty string; `question` and `faq` are strings when present and at
   // least one is present; `subject` is an object of strings; `attachment` an
-  // object; `as_of` a string. The body is the answer of api.md.
+  // object; `as_of` a string (as CheckAskRequest checks it, so an
+  // implementation need not check again). The body is the answer of api.md,
+  // in `body` or, with its digest, in `body_text`.
   virtual Reply Ask(const std::string& tenant, const nlohmann::json& request,
                     const CallContext& ctx) = 0;
 

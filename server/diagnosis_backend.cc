@@ -111,15 +111,21 @@ std::shared_ptr<const Rulebook> DiagnosisBackend::rulebook() const {
 
 Reply DiagnosisBackend::Ask(const std::string& tenant, const nlohmann::json& body, const CallContext&) {
   std::vector<FieldError> errors;
-  StatusOr<AskRequest> request = ParseAskRequest(body, &errors);
+  // The server has run CheckAskRequest on `body` (backend.h): only what
+  // conversion adds is left to check.
+  StatusOr<AskRequest> request = ParseCheckedAskRequest(body, &errors);
   if (!request.ok()) return Reply::Fail(request.status(), std::move(errors));
   request->tenant = tenant;
   std::shared_ptr<const Rulebook> rules = rulebook();
   AnswerSummary summary;
-  StatusOr<nlohmann::json> answer = answerer_.Ask(*rules, *request, &summary);
+  // The answer goes out as the text the answerer writes: no tree to build,
+  // dump and free.
+  StatusOr<std::string> answer = answerer_.AskJson(*rules, *request, &summary);
   if (!answer.ok()) return Reply::Fail(answer.status());
   if (observer_) observer_(summary);
-  return Reply::Ok(std::move(*answer));
+  AnswerDigest digest{summary.faq, std::nullopt, summary.subject_user, std::move(summary.causes)};
+  if (!summary.faq.empty()) digest.confidence = summary.confidence;
+  return Reply::OkText(std::move(*answer), std::move(digest));
 }
 
 Reply DiagnosisBackend::Triage(const std::string& tenant, const nlohmann::json& body, const CallContext&) {

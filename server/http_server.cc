@@ -295,7 +295,11 @@ void HttpService::SendProblem(Exchange& ex, int status, std::string_view detail,
   SetBody(ex.res, Dump(MakeProblem(status, detail, errors)), kProblemContentType);
 }
 
-void HttpService::SendReply(Exchange& ex, const Reply& reply) {
+void HttpService::SendReply(Exchange& ex, Reply reply) {
+  if (reply.ok() && !reply.body_text.empty()) {  // already JSON: sent as it is
+    ex.res.status = 200;
+    return SetBody(ex.res, std::move(reply.body_text), kJsonType);
+  }
   if (reply.ok()) return SendJson(ex, 200, reply.body);
   const int status = HttpStatusFor(reply.status);
   if (status == 403) return SendProblem(ex, 403, kForbiddenDetail);
@@ -425,7 +429,7 @@ void HttpService::HandleAsk(Exchange& ex) {
   }
   Reply reply = backend_.Ask(ex.tenant, request, ex.Context(options_.demo));
   RecordAnswer(ex, "ask", request, reply);
-  SendReply(ex, reply);
+  SendReply(ex, std::move(reply));
 }
 
 void HttpService::HandleTriage(Exchange& ex) {
@@ -455,7 +459,7 @@ void HttpService::HandleTriage(Exchange& ex) {
   }
   Reply reply = backend_.Triage(ex.tenant, request, ex.Context(options_.demo));
   RecordAnswer(ex, "triage", request, reply);
-  SendReply(ex, reply);
+  SendReply(ex, std::move(reply));
   if (!delivery.empty() && ex.res.status < 500) {
     idempotency_->Store(cache_key, ex.req.body,
                         {ex.res.status, ex.res.get_header_value("Content-Type"), ex.res.body});
@@ -496,7 +500,16 @@ void HttpService::RecordAnswer(Exchange& ex, const char* endpoint, const nlohman
   std::vector<std::string> causes;
   std::string faq;
   std::string subject;
-  if (reply.ok() && reply.body.is_object()) {
+  if (reply.ok() && reply.digest) {  // an answer sent as text
+    for (const std::string& cause : reply.digest->causes) {
+      if (cause.empty()) continue;
+      metrics_.ObserveFinding(cause);
+      causes.push_back(cause);
+    }
+    faq = reply.digest->faq;
+    if (reply.digest->confidence) metrics_.ObserveMatchConfidence(*reply.digest->confidence);
+    subject = reply.digest->subject_user;
+  } else if (reply.ok() && reply.body.is_object()) {
     if (auto f = reply.body.find("findings"); f != reply.body.end() && f->is_array()) {
       for (const auto& finding : *f) {
         std::string cause = StringAt(finding, {"cause"});

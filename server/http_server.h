@@ -141,7 +141,7 @@ class HttpService {
   void SendJson(Exchange& ex, int status, const nlohmann::json& body);
   void SendProblem(Exchange& ex, int status, std::string_view detail,
                    const std::vector<FieldError>& errors = {});
-  void SendReply(Exchange& ex, const Reply& reply);
+  void SendReply(Exchange& ex, Reply reply);
   void RecordAnswer(Exchange& ex, const char* endpoint, const nlohmann::json& request,
                     const Reply& reply);
 

@@ -4,6 +4,7 @@
 #include <array>
 #include <bit>
 #include <charconv>
+#include <cmath>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -30,7 +31,7 @@ constexpr std::array<unsigned char, 256> kByteClass = [] {
 // or s.size(). Most of an answer is long runs of plain ASCII prose, and a
 // byte-by-byte scan of them was a tenth of the CPU of an ask, so with SSE2
 // (every x86-64) the runs are read sixteen bytes at a time.
-size_t FindSpecialByte(const std::string& s, size_t from) {
+size_t FindSpecialByte(std::string_view s, size_t from) {
   size_t i = from;
 #if defined(__SSE2__)
   constexpr size_t kBlock = sizeof(__m128i);
@@ -75,7 +76,9 @@ void AppendEscaped(unsigned char c, std::string* out) {
   }
 }
 
-void AppendString(const std::string& s, std::string* out) {
+}  // namespace
+
+void AppendJsonString(std::string_view s, std::string* out) {
   const size_t start = out->size();
   out->push_back('"');
   size_t done = 0;  // bytes of s already appended
@@ -83,16 +86,18 @@ void AppendString(const std::string& s, std::string* out) {
     const unsigned char c = static_cast<unsigned char>(s[special]);
     if (kByteClass[c] == 2) {  // UTF-8 to validate: the whole string is the library's
       out->resize(start);
-      out->append(LibraryDump(nlohmann::json(s)));
+      out->append(LibraryDump(nlohmann::json(std::string(s))));
       return;
     }
-    out->append(s, done, special - done);
+    out->append(s.data() + done, special - done);
     AppendEscaped(c, out);
     done = special + 1;
   }
-  out->append(s, done, s.size() - done);
+  out->append(s.data() + done, s.size() - done);
   out->push_back('"');
 }
+
+namespace {
 
 template <typename Integer>
 void AppendInteger(Integer n, std::string* out) {
@@ -103,6 +108,23 @@ void AppendInteger(Integer n, std::string* out) {
 
 }  // namespace
 
+void AppendJsonNumber(int64_t value, std::string* out) { AppendInteger(value, out); }
+void AppendJsonNumber(uint64_t value, std::string* out) { AppendInteger(value, out); }
+
+void AppendJsonNumber(double value, std::string* out) {
+  // What the library's serializer does for a double (dump_float): "null" when
+  // not finite, else its Grisu2 shortest round-trip text, which appends ".0"
+  // to integral values. Called directly, without the serializer and the
+  // string of a dump() per number.
+  if (!std::isfinite(value)) {
+    out->append("null");
+    return;
+  }
+  char buf[64];  // the size of the serializer's own number buffer
+  const char* end = nlohmann::detail::to_chars(buf, buf + sizeof buf, value);
+  out->append(buf, static_cast<size_t>(end - buf));
+}
+
 void AppendJson(const nlohmann::json& value, std::string* out) {
   using Type = nlohmann::json::value_t;
   switch (value.type()) {
@@ -112,7 +134,7 @@ void AppendJson(const nlohmann::json& value, std::string* out) {
       for (const auto& [name, member] : value.get_ref<const nlohmann::json::object_t&>()) {
         if (!first) out->push_back(',');
         first = false;
-        AppendString(name, out);
+        AppendJsonString(name, out);
         out->push_back(':');
         AppendJson(member, out);
       }
@@ -131,7 +153,7 @@ void AppendJson(const nlohmann::json& value, std::string* out) {
       return;
     }
     case Type::string:
-      AppendString(value.get_ref<const std::string&>(), out);
+      AppendJsonString(value.get_ref<const std::string&>(), out);
       return;
     case Type::boolean:
       out->append(value.get<bool>() ? "true" : "false");
@@ -145,7 +167,9 @@ void AppendJson(const nlohmann::json& value, std::string* out) {
     case Type::number_unsigned:
       AppendInteger(value.get<nlohmann::json::number_unsigned_t>(), out);
       return;
-    case Type::number_float:  // shortest round-trip text, "2.0", null for NaN
+    case Type::number_float:
+      AppendJsonNumber(value.get<double>(), out);
+      return;
     case Type::binary:
     case Type::discarded:
       out->append(LibraryDump(value));

@@ -10,6 +10,7 @@
 #include "engine/rule_set.h"
 #include "knowledge/account_schema.h"
 #include "knowledge/question_matcher.h"
+#include "server/json_writer.h"
 
 namespace whyd {
 
@@ -104,7 +105,7 @@ MatchOutcome Rulebook::Match(std::string_view question) const {
 }
 
 DiagnosisSummary Rulebook::Diagnose(std::string_view faq_id, const EvalContext& ctx,
-                                    const EvidenceFilter& filter, nlohmann::json* answer) const {
+                                    const EvidenceFilter& filter, DiagnosisJson* out) const {
   DiagnosisSummary summary;
   const FaqRules* faq = impl_->rules->FindFaq(faq_id);
   if (faq == nullptr) return summary;
@@ -115,69 +116,105 @@ DiagnosisSummary Rulebook::Diagnose(std::string_view faq_id, const EvalContext& 
   // may see depends on the value (which users a list holds), not just its label.
   RenderOptions options;
   options.show_evidence = [](const RuleDef&, const std::string&) { return false; };
-  Diagnosis diagnosis = RenderDiagnosis(scratch, options);
+  const Diagnosis diagnosis = RenderDiagnosis(scratch, options);
 
-  // The parts are built member by member, moving the rendered strings in:
-  // nlohmann's {{"name", value}, ...} form makes every member a two-element
-  // array and then copies it into the object, and building these few dozen
-  // small objects that way was about a sixth of the CPU of an answer.
-  nlohmann::json findings = nlohmann::json::array();
-  for (Finding& finding : diagnosis.findings) {
+  // The parts are written as JSON text, never as a tree (building, dumping
+  // and freeing nlohmann objects was about a quarter of an answer's CPU).
+  // Object keys go in sorted order, as nlohmann's std::map puts them.
+  // Room for what the demo's answers need, so that the texts are not moved
+  // as they grow (findings run to about 1.3 KiB, checked rules to 1.7).
+  out->findings.reserve(2048);
+  out->checked.reserve(2048);
+  JsonWriter findings(&out->findings);
+  findings.BeginArray();
+  std::string shown;  // one evidence value's JSON text
+  for (const Finding& finding : diagnosis.findings) {
     summary.causes.push_back(finding.cause);
     summary.blocking = summary.blocking || finding.severity == Severity::kBlocking;
-    nlohmann::json evidence = nlohmann::json::array();
+    findings.BeginObject();
+    findings.Key<"cause">();
+    findings.String(finding.cause);
+    findings.Key<"evidence">();
+    findings.BeginArray();
     for (const CompiledRule& rule : faq->rules) {
       if (rule.def->id != finding.rule) continue;
       for (size_t i = 0; i < rule.evidence.size(); ++i) {
         const CompiledEvidence& item = rule.evidence[i];
         Value value = item.value->Evaluate(ctx);
         const std::string& path = rule.def->evidence[i].value.text;
-        std::optional<nlohmann::json> shown = filter ? filter(path, value) : std::nullopt;
-        if (!shown) continue;
-        nlohmann::json& out = evidence.emplace_back(nlohmann::json::object());
-        out.emplace("fact", item.fact);
-        out.emplace("value", std::move(*shown));
+        shown.clear();
+        if (!filter || !filter(path, value, &shown)) continue;
+        findings.BeginObject();
+        findings.Key<"fact">();
+        findings.String(item.fact);
+        findings.Key<"value">();
+        findings.Raw(shown);
+        findings.EndObject();
       }
     }
-    nlohmann::json remediation = nlohmann::json::array();
-    for (RemediationItem& step : finding.remediation) {
-      nlohmann::json& out = remediation.emplace_back(nlohmann::json::object());
-      out.emplace("actor", std::move(step.actor));
-      out.emplace("step", std::move(step.step));
+    findings.EndArray();
+    findings.Key<"explanation">();
+    findings.String(finding.explanation);
+    findings.Key<"remediation">();
+    findings.BeginArray();
+    for (const RemediationItem& step : finding.remediation) {
+      findings.BeginObject();
+      findings.Key<"actor">();
+      findings.String(step.actor);
+      findings.Key<"step">();
+      findings.String(step.step);
+      findings.EndObject();
     }
-    nlohmann::json& out = findings.emplace_back(nlohmann::json::object());
-    out.emplace("rule", std::move(finding.rule));
-    out.emplace("cause", std::move(finding.cause));
-    out.emplace("severity", SeverityText(finding.severity));
-    out.emplace("explanation", std::move(finding.explanation));
-    out.emplace("evidence", std::move(evidence));
-    out.emplace("remediation", std::move(remediation));
+    findings.EndArray();
+    findings.Key<"rule">();
+    findings.String(finding.rule);
+    findings.Key<"severity">();
+    findings.String(SeverityText(finding.severity));
+    findings.EndObject();
   }
-  nlohmann::json checked = nlohmann::json::array();
-  for (CheckedRule& c : diagnosis.checked) {
-    nlohmann::json& out = checked.emplace_back(nlohmann::json::object());
-    out.emplace("rule", std::move(c.rule));
-    out.emplace("cause", std::move(c.cause));
-    out.emplace("because", std::move(c.because));
+  findings.EndArray();
+
+  JsonWriter checked(&out->checked);
+  checked.BeginArray();
+  for (const CheckedRule& c : diagnosis.checked) {
+    checked.BeginObject();
+    checked.Key<"because">();
+    checked.String(c.because);
+    checked.Key<"cause">();
+    checked.String(c.cause);
+    checked.Key<"rule">();
+    checked.String(c.rule);
+    checked.EndObject();
   }
-  nlohmann::json unknown = nlohmann::json::array();
-  for (UnknownRule& u : diagnosis.unknown) {
-    nlohmann::json& out = unknown.emplace_back(nlohmann::json::object());
-    out.emplace("rule", std::move(u.rule));
-    out.emplace("cause", std::move(u.cause));
-    out.emplace("missing", std::move(u.missing));
+  checked.EndArray();
+
+  JsonWriter unknown(&out->unknown);
+  unknown.BeginArray();
+  for (const UnknownRule& u : diagnosis.unknown) {
+    unknown.BeginObject();
+    unknown.Key<"cause">();
+    unknown.String(u.cause);
+    unknown.Key<"missing">();
+    unknown.StringArray(u.missing);
+    unknown.Key<"rule">();
+    unknown.String(u.rule);
+    unknown.EndObject();
   }
-  nlohmann::json suppressed = nlohmann::json::array();
-  for (SuppressedRule& s : diagnosis.suppressed) {
-    nlohmann::json& out = suppressed.emplace_back(nlohmann::json::object());
-    out.emplace("rule", std::move(s.rule));
-    out.emplace("cause", std::move(s.cause));
-    out.emplace("by", std::move(s.by));
+  unknown.EndArray();
+
+  JsonWriter suppressed(&out->suppressed);
+  suppressed.BeginArray();
+  for (const SuppressedRule& s : diagnosis.suppressed) {
+    suppressed.BeginObject();
+    suppressed.Key<"by">();
+    suppressed.String(s.by);
+    suppressed.Key<"cause">();
+    suppressed.String(s.cause);
+    suppressed.Key<"rule">();
+    suppressed.String(s.rule);
+    suppressed.EndObject();
   }
-  (*answer)["findings"] = std::move(findings);
-  (*answer)["checked"] = std::move(checked);
-  (*answer)["unknown"] = std::move(unknown);
-  (*answer)["suppressed"] = std::move(suppressed);
+  suppressed.EndArray();
   return summary;
 }
 

@@ -37,11 +37,21 @@ struct MatchOutcome {
   std::vector<std::string> matched;        // words and patterns that matched, for explanations
 };
 
-// Decides what of one evidence item the asker may see: returns the JSON value
-// to show, or nullopt to drop the item. `path` is the evidence's fact path
-// ("user.manager.email") or its label.
-using EvidenceFilter =
-    std::function<std::optional<nlohmann::json>(std::string_view path, const Value& value)>;
+// Decides what of one evidence item the asker may see: appends the JSON text
+// of the value to show to `json` and returns true, or returns false to drop
+// the item. `path` is the evidence's fact path ("user.manager.email") or its
+// label.
+using EvidenceFilter = std::function<bool(std::string_view path, const Value& value, std::string* json)>;
+
+// The parts of the answer (shared/spec/api.md) that a diagnosis renders, each
+// the compact JSON text of one array, written as DumpJson writes it (object
+// keys sorted). All four are empty when the FAQ has no rules to run.
+struct DiagnosisJson {
+  std::string findings;    // [{"cause", "evidence", "explanation", "remediation", "rule", "severity"}]
+  std::string checked;     // [{"because", "cause", "rule"}]
+  std::string unknown;     // [{"cause", "missing", "rule"}]
+  std::string suppressed;  // [{"by", "cause", "rule"}]
+};
 
 // Counts of a diagnosis, for metrics and triage.
 struct DiagnosisSummary {
@@ -65,10 +75,11 @@ class Rulebook {
 
   MatchOutcome Match(std::string_view question) const;
 
-  // Runs every rule of the FAQ over the facts in `ctx` and writes "findings",
-  // "checked" and "unknown" into `answer`, evidence passed through `filter`.
+  // Runs every rule of the FAQ over the facts in `ctx` and writes the
+  // answer's "findings", "checked", "unknown" and "suppressed" to `out`,
+  // evidence passed through `filter`.
   DiagnosisSummary Diagnose(std::string_view faq_id, const EvalContext& ctx,
-                            const EvidenceFilter& filter, nlohmann::json* answer) const;
+                            const EvidenceFilter& filter, DiagnosisJson* out) const;
 
  private:
   struct Impl;

@@ -1,10 +1,15 @@
 // The ask pipeline over the demo tenant and the real rule packs: who may ask
 // about whom, uniform refusals, subject inference, redaction and the shape of
-// the answer. The demo's cast is described in examples/README.md.
+// the answer, and that the answer's JSON text is what the library would write.
+// The demo's cast is described in examples/README.md.
 #include "server/answerer.h"
 
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
+#include <map>
 #include <sstream>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 
@@ -205,4 +210,151 @@ TEST_CASE("ask bodies with wrong types are rejected with JSON paths") {
   auto ok = ParseAskRequest(nlohmann::json{{"asker", "u-1"}, {"question", "why?"}, {"as_of", "2026-11-29T10:00:00Z"}}, &errors);
   REQUIRE(ok.ok());
   REQUIRE(ok->as_of.has_value());
+}
+
+TEST_CASE("checked ask bodies still get what only conversion can tell") {
+  std::vector<FieldError> errors = {{"/stale", "left from an earlier call"}};
+  auto blank = ParseCheckedAskRequest(nlohmann::json{{"asker", ""}, {"question", " \n"}, {"as_of", "tomorrow"}}, &errors);
+  REQUIRE_FALSE(blank.ok());
+  std::vector<std::string> paths;
+  for (const auto& e : errors) paths.push_back(e.path);
+  REQUIRE(paths == std::vector<std::string>{"/asker", "/question", "/as_of"});
+  auto ok = ParseCheckedAskRequest(
+      nlohmann::json{{"asker", "u-1"}, {"faq", "account-locked"}, {"subject", {{"user", "u-4"}, {"other_user", "u-5"}}},
+                     {"attachment", {{"csv", "a,b\n"}}}},
+      &errors);
+  REQUIRE(ok.ok());
+  REQUIRE(errors.empty());
+  REQUIRE(ok->subject_user == "u-4");
+  REQUIRE(ok->other_user == "u-5");
+  REQUIRE(ok->csv == "a,b\n");
+  // A body that was never checked is read without throwing.
+  REQUIRE_FALSE(ParseCheckedAskRequest(nlohmann::json::array(), &errors).ok());
+  REQUIRE(ParseCheckedAskRequest(nlohmann::json{{"asker", "u-1"}, {"question", "why?"}, {"subject", 3}, {"attachment", "x"}},
+                                 &errors).ok());
+}
+
+// The answer is written as JSON text with its keys in sorted order; reading it
+// back and dumping it with the library must give the same bytes.
+void RequireCanonical(const std::string& text) {
+  INFO(text);
+  REQUIRE(nlohmann::json::parse(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) == text);
+}
+
+TEST_CASE("the answer's JSON text is what the library writes for it") {
+  Demo& demo = TheDemo();
+  Answerer answerer(*demo.store, [&demo] { return demo.now; });
+  int answered = 0;
+  for (const char* asker : {"u-adam", "u-jamie", "u-mark", "u-sara"}) {
+    for (const char* about : {"", "u-jamie", "u-liam", "u-priya", "u-lola", "u-sian"}) {
+      for (const FaqDef& faq : demo.rules->faqs()) {
+        AskRequest request;
+        request.tenant = "demo";
+        request.asker = asker;
+        request.subject_user = about;
+        request.faq = faq.id;
+        AnswerSummary summary;
+        auto text = answerer.AskJson(*demo.rules, request, &summary);
+        auto tree = answerer.Ask(*demo.rules, request);
+        REQUIRE(text.ok() == tree.ok());
+        if (!text.ok()) continue;
+        ++answered;
+        RequireCanonical(*text);
+        REQUIRE(*tree == nlohmann::json::parse(*text));
+        REQUIRE(summary.faq == faq.id);
+        std::vector<std::string> causes;
+        for (const auto& f : (*tree)["findings"]) causes.push_back(f["cause"]);
+        REQUIRE(summary.causes == causes);
+        const nlohmann::json& subject = (*tree)["subject"];
+        REQUIRE(summary.subject_user ==
+                (subject.is_object() && subject.contains("user") ? subject["user"]["id"].get<std::string>() : ""));
+      }
+    }
+  }
+  REQUIRE(answered > 100);
+}
+
+// A pack whose evidence is every kind of value: records of users the asker may
+// and may not see, other records, lists, numbers, times and strings to escape.
+TEST_CASE("evidence of every kind is written as the library would write it") {
+  char dir[] = "/tmp/whyd-shapes-XXXXXX";
+  REQUIRE(mkdtemp(dir) != nullptr);
+  const std::string pack = std::string(dir) + "/shapes.yaml";
+  {
+    std::ofstream out(pack);
+    out << R"(pack: shapes
+version: 1
+description: "Evidence of every kind of value."
+faqs:
+  - id: evidence-shapes
+    title: "What does evidence look like?"
+    subject: user
+    answer: "Records, lists, numbers and times."
+rules:
+  - id: shapes.everything
+    faq: evidence-shapes
+    cause: account_locked
+    severity: info
+    order: 10
+    when: "true"
+    explain: "Everything about {user.display_name}."
+    evidence:
+      - user
+      - user.manager
+      - asker
+      - tenant.settings
+      - user.programmes
+      - user.failed_logins
+      - user.subscription_end
+      - {fact: half, value: "1.5"}
+      - {fact: three, value: "3.0"}
+      - {fact: list, value: "[1, 2, 3]"}
+      - {fact: text, value: "\"caf\u00e9 \\\"q\\\" \\\\ \\n\""}
+)";
+  }
+  auto rules = Rulebook::Load(dir);
+  std::remove(pack.c_str());
+  rmdir(dir);
+  if (!rules.ok()) FAIL(rules.status().message());
+  Demo& demo = TheDemo();
+  Answerer answerer(*demo.store, [&demo] { return demo.now; });
+  auto ask = [&](const char* asker, const char* about) {
+    AskRequest request;
+    request.tenant = "demo";
+    request.asker = asker;
+    request.subject_user = about;
+    request.faq = "evidence-shapes";
+    auto text = answerer.AskJson(**rules, request);
+    REQUIRE(text.ok());
+    RequireCanonical(*text);
+    nlohmann::json answer = nlohmann::json::parse(*text);
+    REQUIRE(answer["findings"].size() == 1);
+    std::map<std::string, nlohmann::json> evidence;
+    for (const auto& e : answer["findings"][0]["evidence"]) evidence[e["fact"]] = e["value"];
+    return evidence;
+  };
+
+  // An admin sees the learner and her manager in full.
+  auto admin = ask("u-adam", "u-jamie");
+  CHECK(admin["user"] == nlohmann::json{{"display", "Jamie Smith"}, {"email", "jamie.smith@example.org"},
+                                        {"id", "u-jamie"}, {"status", "full_user"},
+                                        {"subscription_end", "2027-09-01"}, {"type", "learner"}});
+  CHECK(admin["user.manager"]["id"] == "u-mark");
+  CHECK(admin["asker"]["id"] == "u-adam");
+  CHECK(admin["tenant.settings"]["lockout_threshold"] == 5);
+  CHECK(admin["tenant.settings"].size() > 5);
+  REQUIRE(admin["user.programmes"].is_array());
+  REQUIRE_FALSE(admin["user.programmes"].empty());
+  CHECK(admin["user.programmes"][0].contains("status"));
+  CHECK(admin["user.failed_logins"] == 5);
+  CHECK(admin["user.subscription_end"] == "2027-09-01");
+  CHECK(admin["half"] == 1.5);
+  CHECK(admin["three"].is_number_float());
+  CHECK(admin["list"] == nlohmann::json{1, 2, 3});
+  CHECK(admin["text"] == "caf\xc3\xa9 \"q\" \\ \n");
+
+  // The learner asking about herself sees of her manager only what anyone may.
+  auto self = ask("u-jamie", "u-jamie");
+  CHECK(self["user"]["id"] == "u-jamie");
+  CHECK(self["user.manager"] == nlohmann::json{{"status", "full_user"}, {"type", "employer"}});
 }
