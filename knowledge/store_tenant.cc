@@ -572,7 +572,11 @@ void TenantView::AttachRelatedRecords(const Record& user, Record* facts, FactAre
 
 std::vector<const Record*> TenantView::UsersNamedIn(std::string_view question) const {
   const AccountFields& F = Fields();
-  const std::string text = NameWords(question.substr(0, std::min(question.size(), kMaxMentionBytes)));
+  // The question's and the candidates' name words go to per-thread buffers
+  // that each call reuses, instead of a new string each.
+  thread_local std::string text;
+  thread_local std::string words;
+  NameWordsInto(question.substr(0, std::min(question.size(), kMaxMentionBytes)), &text);
   std::vector<size_t> starts;  // where each word of `text` begins
   for (size_t i = 1; i < text.size(); ++i) {
     if (text[i - 1] == ' ' && text[i] != ' ') starts.push_back(i);
@@ -584,7 +588,7 @@ std::vector<const Record*> TenantView::UsersNamedIn(std::string_view question) c
       const size_t end = w + n < starts.size() ? starts[w + n] - 1 : text.size() - 1;
       const std::string_view span = std::string_view(text).substr(starts[w], end - starts[w]);
       ForEachHit(rep_->users_by_name_words, HashKey(span), [&](uint32_t i) {
-        const std::string words = NameWords(Str(rep_->users[i], F.u.display_name));
+        NameWordsInto(Str(rep_->users[i], F.u.display_name), &words);
         if (std::string_view(words).substr(1, words.size() - 2) == span) hits.push_back(i);
         return true;
       });
