@@ -64,19 +64,44 @@ struct Token {
   bool content = true;  // false for stop words
 };
 
-// A Token of a question, its texts viewing the index or MatchBuffers.
+// A Token of a question, its texts viewing the index or MatchBuffers. Its
+// detail is only written out for evidence (QuestionToken::Detail).
 struct QuestionToken {
   std::string_view term;
   std::string_view surface;
-  std::string detail;  // rare: empty unless a typo or synonym was folded
+  std::string_view typo_of;                  // the vocabulary word a typo was fixed to
+  const std::string* synonym_of = nullptr;  // the lexicon word a phrase was folded to
   bool content = true;
+
+  // As Token::detail: "typo of 'x'", "synonym of 'y'", both, or empty.
+  std::string Detail() const {
+    std::string detail;
+    if (!typo_of.empty()) detail.append("typo of '").append(typo_of).append("'");
+    if (synonym_of != nullptr) {
+      if (!detail.empty()) detail.append(", ");
+      detail.append("synonym of '").append(*synonym_of).append("'");
+    }
+    return detail;
+  }
 };
 
+// std::string_view's < (bytes compared as unsigned char), inline: questions'
+// terms mostly differ in their first byte.
+bool TermLess(std::string_view a, std::string_view b) {
+  const size_t n = std::min(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[i]);
+  }
+  return a.size() < b.size();
+}
+
 // Hash and equality that take std::string_view, so that the index's maps
-// can be searched with views into the per-question buffers.
+// can be searched with views into the per-question buffers. (Deliberately
+// not noexcept: libstdc++ then keeps each node's hash, as it does for
+// std::hash<std::string>, instead of rehashing every node a lookup walks.)
 struct TextHash {
   using is_transparent = void;
-  size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 template <typename V>
 using TextMap = std::unordered_map<std::string, V, TextHash, std::equal_to<>>;
@@ -402,7 +427,7 @@ bool QuestionMatcher::Index::TokenizeQuestion(std::string_view text, MatchBuffer
       // A fix is always a vocabulary word (CorrectTypo picks among them).
       const auto corrected = fixed.empty() ? vocabulary.end() : vocabulary.find(fixed);
       if (corrected != vocabulary.end()) {
-        token.detail = "typo of '" + fixed + "'";
+        token.typo_of = corrected->first;
         stop_form = IsStopWord(fixed);
         form = &corrected->second;
       }
@@ -449,11 +474,8 @@ bool QuestionMatcher::Index::TokenizeQuestion(std::string_view text, MatchBuffer
         }
         token.surface = std::string_view(b.surface_chars.data() + at, b.surface_chars.size() - at);
       }
-      token.detail = std::move(stems[i].detail);
-      if (token.term != key) {
-        if (!token.detail.empty()) token.detail += ", ";
-        token.detail += "synonym of '" + canonical_display.at(it->second) + "'";
-      }
+      token.typo_of = stems[i].typo_of;
+      if (token.term != key) token.synonym_of = &canonical_display.at(it->second);
       token.content = true;
       i += n;
       folded = true;
@@ -745,7 +767,7 @@ StatusOr<MatchResult> QuestionMatcher::Match(std::string_view question) const {
   // The query's unique terms in text order (the order every sum below runs
   // in, so that results do not depend on how terms are stored), their
   // weights and postings (null: a word the catalogue does not know).
-  std::sort(query.begin(), query.end(), [](const QueryTerm& a, const QueryTerm& b) { return a.term < b.term; });
+  std::sort(query.begin(), query.end(), [](const QueryTerm& a, const QueryTerm& b) { return TermLess(a.term, b.term); });
   query.erase(std::unique(query.begin(), query.end(),
                           [](const QueryTerm& a, const QueryTerm& b) { return a.term == b.term; }),
               query.end());
@@ -760,7 +782,7 @@ StatusOr<MatchResult> QuestionMatcher::Match(std::string_view question) const {
   }
   auto in_query = [&query](std::string_view term) {
     auto it = std::lower_bound(query.begin(), query.end(), term,
-                               [](const QueryTerm& q, std::string_view t) { return q.term < t; });
+                               [](const QueryTerm& q, std::string_view t) { return TermLess(q.term, t); });
     return it != query.end() && it->term == term;
   };
   double query_norm_sq = 0;
@@ -780,8 +802,14 @@ StatusOr<MatchResult> QuestionMatcher::Match(std::string_view question) const {
   std::vector<double>& dot = buffers.dot;
   std::vector<int>& touched = buffers.touched_examples;
   bm25.assign(faq_count, 0.0);
-  if (dot.size() < index.example_docs.size()) dot.resize(index.example_docs.size(), 0.0);
-  touched.clear();
+  const size_t example_count = index.example_docs.size();
+  if (dot.size() < example_count) dot.resize(example_count, 0.0);
+  // At most every example is reached once (a sum of positive weights is
+  // never 0 again); plain pointers keep the loop free of vector bookkeeping.
+  if (touched.size() < example_count) touched.resize(example_count);
+  double* const dot_of = dot.data();
+  int* const touched_list = touched.data();
+  size_t touched_count = 0;
   for (const QueryTerm& q : query) {
     if (q.postings == nullptr) continue;
     const double w = q.weight;
@@ -791,8 +819,8 @@ StatusOr<MatchResult> QuestionMatcher::Match(std::string_view question) const {
     }
     const double idf = q.postings->idf;
     for (int e : q.postings->examples) {
-      if (dot[e] == 0) touched.push_back(e);
-      dot[e] += w * idf;
+      if (dot_of[e] == 0 && touched_count < example_count) touched_list[touched_count++] = e;
+      dot_of[e] += w * idf;
     }
   }
   // Each FAQ's nearest example: the highest cosine, the first in catalogue
@@ -803,9 +831,10 @@ StatusOr<MatchResult> QuestionMatcher::Match(std::string_view question) const {
   std::vector<int>& best_example = buffers.best_example;
   best_cosine.assign(faq_count, 0.0);
   best_example.assign(faq_count, -1);
-  for (int e : touched) {
-    const double d = dot[e];
-    dot[e] = 0;  // ready for the next question
+  for (size_t t = 0; t < touched_count; ++t) {
+    const int e = touched_list[t];
+    const double d = dot_of[e];
+    dot_of[e] = 0;  // ready for the next question
     if (d <= 0 || index.example_norm[e] <= 0) continue;
     const double cosine = d / (query_norm * index.example_norm[e]);
     const int f = index.example_faq[e];
@@ -910,7 +939,7 @@ StatusOr<MatchResult> QuestionMatcher::Match(std::string_view question) const {
                                top_faq.patterns[pattern_hit[top.faq]].second, "error message"});
   }
   for (const QuestionToken* token : word_evidence) {
-    result.evidence.push_back({MatchEvidence::Kind::kWord, std::string(token->surface), token->detail});
+    result.evidence.push_back({MatchEvidence::Kind::kWord, std::string(token->surface), token->Detail()});
   }
   for (const QueryTerm* q : phrase_evidence) {
     result.evidence.push_back({MatchEvidence::Kind::kPhrase, std::string(q->term), ""});

@@ -92,7 +92,6 @@ constexpr std::array<Rewrite, 12> kSpellingFolds = {{
 
 bool SplitWordSpans(std::string_view text, const SplitLimits& limits, std::string* chars,
                     std::vector<WordSpan>* words) {
-  chars->clear();
   words->clear();
   bool cut = false;
   bool sentence_start = true;   // at the start, or after . ! ? :
@@ -101,18 +100,25 @@ bool SplitWordSpans(std::string_view text, const SplitLimits& limits, std::strin
     text = text.substr(0, limits.max_bytes);
     cut = true;
   }
-  // The word being read is chars[start, start + length).
+  // Each byte gives at most one char: write them through a pointer into
+  // room for all, and trim at the end.
+  chars->resize(text.size());
+  char* const out = chars->data();
+  size_t used = 0;
+  size_t word_count = 0;
+  // The word being read is out[start, start + length).
   size_t start = 0;
   size_t length = 0;
   auto flush = [&] {
     if (length != 0) {
-      if (words->size() < limits.max_tokens) {
+      if (word_count < limits.max_tokens) {
         words->push_back({static_cast<uint32_t>(start), static_cast<uint32_t>(length), current_capital});
+        ++word_count;
       } else {
         cut = true;
-        chars->resize(start);
+        used = start;
       }
-      start = chars->size();
+      start = used;
       length = 0;
       sentence_start = false;
     }
@@ -122,13 +128,13 @@ bool SplitWordSpans(std::string_view text, const SplitLimits& limits, std::strin
     if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
       if (length == 0) current_capital = false;
       if (length < limits.max_word_bytes) {
-        chars->push_back(static_cast<char>(c));
+        out[used++] = static_cast<char>(c);
         ++length;
       }
     } else if (c >= 'A' && c <= 'Z') {
       if (length == 0) current_capital = !sentence_start;
       if (length < limits.max_word_bytes) {
-        chars->push_back(static_cast<char>(c - 'A' + 'a'));
+        out[used++] = static_cast<char>(c - 'A' + 'a');
         ++length;
       }
     } else if (c == '\'' || c == '`') {
@@ -143,7 +149,7 @@ bool SplitWordSpans(std::string_view text, const SplitLimits& limits, std::strin
         sentence_start = true;
       }
     }
-    if (words->size() >= limits.max_tokens && length == 0) {
+    if (word_count >= limits.max_tokens && length == 0) {
       // Keep scanning only to learn whether anything was cut.
       for (size_t j = i + 1; j < text.size(); ++j) {
         unsigned char d = static_cast<unsigned char>(text[j]);
@@ -156,6 +162,7 @@ bool SplitWordSpans(std::string_view text, const SplitLimits& limits, std::strin
     }
   }
   flush();
+  chars->resize(used);
   return cut;
 }
 
