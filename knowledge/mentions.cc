@@ -42,12 +42,19 @@ char ToLower(unsigned char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? 
 // whole-word searches are plain substring searches of " word ". Written
 // into *out (replacing it), so that a reused buffer needs no allocation.
 void WordTextInto(std::string_view text, std::string* out_buffer) {
+  // Each byte gives at most one char, and there are two edge spaces: write
+  // through a pointer into room for all, and trim at the end.
   std::string& out = *out_buffer;
-  out.clear();
-  out.reserve(text.size() + 2);
-  out.push_back(' ');
+  out.resize(text.size() + 2);
+  char* const o = out.data();
+  size_t n = 0;
+  o[n++] = ' ';
   for (size_t i = 0; i < text.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(text[i]);
+    if (IsAlnum(c)) {
+      o[n++] = ToLower(c);
+      continue;
+    }
     size_t apostrophe = 0;  // bytes of an apostrophe at i: ' or U+2019
     if (c == '\'') apostrophe = 1;
     if (c == 0xE2 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
@@ -66,13 +73,10 @@ void WordTextInto(std::string_view text, std::string* out_buffer) {
       }
       continue;
     }
-    if (IsAlnum(c)) {
-      out.push_back(ToLower(c));
-    } else if (out.back() != ' ') {
-      out.push_back(' ');
-    }
+    if (o[n - 1] != ' ') o[n++] = ' ';
   }
-  if (out.back() != ' ') out.push_back(' ');
+  if (o[n - 1] != ' ') o[n++] = ' ';
+  out.resize(n);
 }
 
 std::string WordText(std::string_view text) {
@@ -93,13 +97,21 @@ void SplitWordText(std::string_view text, std::vector<std::string_view>* words) 
   }
 }
 
-// The words of WordText(Capped(question)), in per-thread buffers that the
-// next call on the same thread overwrites.
+// The words of WordText(Capped(question)), in per-thread buffers that a
+// call on the same thread for another question overwrites. An ask reads
+// the same question for its own account and for a period, one after the
+// other: the second call finds the words already there.
 const std::vector<std::string_view>& QuestionWords(std::string_view question) {
+  thread_local bool filled = false;
+  thread_local std::string words_of;  // the capped question `words` are of
   thread_local std::string text;
   thread_local std::vector<std::string_view> words;
-  WordTextInto(Capped(question), &text);
+  const std::string_view capped = Capped(question);
+  if (filled && capped == words_of) return words;
+  words_of.assign(capped);
+  WordTextInto(capped, &text);
   SplitWordText(text, &words);
+  filled = true;
   return words;
 }
 

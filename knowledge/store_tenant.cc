@@ -572,16 +572,18 @@ void TenantView::AttachRelatedRecords(const Record& user, Record* facts, FactAre
 
 std::vector<const Record*> TenantView::UsersNamedIn(std::string_view question) const {
   const AccountFields& F = Fields();
-  // The question's and the candidates' name words go to per-thread buffers
-  // that each call reuses, instead of a new string each.
+  // The question's and the candidates' name words, and the word starts and
+  // hits, go to per-thread buffers that each call reuses.
   thread_local std::string text;
   thread_local std::string words;
+  thread_local std::vector<size_t> starts;  // where each word of `text` begins
+  thread_local std::vector<uint32_t> hits;
   NameWordsInto(question.substr(0, std::min(question.size(), kMaxMentionBytes)), &text);
-  std::vector<size_t> starts;  // where each word of `text` begins
+  starts.clear();
+  hits.clear();
   for (size_t i = 1; i < text.size(); ++i) {
     if (text[i - 1] == ' ' && text[i] != ' ') starts.push_back(i);
   }
-  std::vector<uint32_t> hits;
   for (size_t w = 0; w < starts.size(); ++w) {
     for (size_t n = 1; n <= rep_->max_name_words && w + n <= starts.size(); ++n) {
       // Words w .. w+n-1: up to the space before word w+n (or the final space).
