@@ -6,7 +6,8 @@
 // input costs no more than a long question; none can fail.
 //
 // Thread-safety: pure functions over patterns compiled once (function-local
-// statics, initialised thread-safely); safe from any thread.
+// statics, initialised thread-safely) and per-thread scratch buffers; safe
+// from any thread.
 #ifndef WHYD_KNOWLEDGE_MENTIONS_H_
 #define WHYD_KNOWLEDGE_MENTIONS_H_
 
@@ -46,6 +47,10 @@ struct UserName {
 // word) one space, with a space at each end: " jamie smith ". A name appears
 // in a question when its NameWords is a substring of the question's.
 std::string NameWords(std::string_view text);
+
+// NameWords(text) written into *out (replacing its contents), so that a
+// reused buffer needs no allocation.
+void NameWordsInto(std::string_view text, std::string* out);
 
 // Ids of the candidates whose display name appears in the question as whole
 // words, ignoring case and runs of spaces; all matches, in candidate order.

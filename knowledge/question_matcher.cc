@@ -9,7 +9,14 @@
 // word) and bigrams of adjacent content words, so phrases count more than
 // scattered words.
 //
-// Thread-safety: the Index is built in the constructor and never written again.
+// A question is tokenised without a string per word: words, stems, phrase
+// surfaces and bigrams are views into buffers that each thread reuses from
+// one question to the next (MatchBuffers), and the index's maps are looked up
+// by those views. The catalogue is tokenised by the plain Tokenize, which
+// shares the splitting and stemming code, so both sides normalise alike.
+//
+// Thread-safety: the Index is built in the constructor and never written
+// again; the per-question buffers are thread_local.
 #include "knowledge/question_matcher.h"
 
 #include <re2/re2.h>
@@ -17,7 +24,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -58,6 +64,66 @@ struct Token {
   bool content = true;  // false for stop words
 };
 
+// A Token of a question, its texts viewing the index or MatchBuffers. Its
+// detail is only written out for evidence (QuestionToken::Detail).
+struct QuestionToken {
+  std::string_view term;
+  std::string_view surface;
+  std::string_view typo_of;                  // the vocabulary word a typo was fixed to
+  const std::string* synonym_of = nullptr;  // the lexicon word a phrase was folded to
+  bool content = true;
+
+  // As Token::detail: "typo of 'x'", "synonym of 'y'", both, or empty.
+  std::string Detail() const {
+    std::string detail;
+    if (!typo_of.empty()) detail.append("typo of '").append(typo_of).append("'");
+    if (synonym_of != nullptr) {
+      if (!detail.empty()) detail.append(", ");
+      detail.append("synonym of '").append(*synonym_of).append("'");
+    }
+    return detail;
+  }
+};
+
+// std::string_view's < (bytes compared as unsigned char), inline: questions'
+// terms mostly differ in their first byte.
+bool TermLess(std::string_view a, std::string_view b) {
+  const size_t n = std::min(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[i]);
+  }
+  return a.size() < b.size();
+}
+
+// Hash and equality that take std::string_view, so that the index's maps
+// can be searched with views into the per-question buffers. (Deliberately
+// not noexcept: libstdc++ then keeps each node's hash, as it does for
+// std::hash<std::string>, instead of rehashing every node a lookup walks.)
+struct TextHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+template <typename V>
+using TextMap = std::unordered_map<std::string, V, TextHash, std::equal_to<>>;
+using TextSet = std::unordered_set<std::string, TextHash, std::equal_to<>>;
+
+// Postings of one term: the FAQs that use it with its weighted frequency, the
+// examples that contain it, and its idf.
+struct Postings {
+  std::vector<std::pair<int, double>> faqs;
+  std::vector<int> examples;
+  double idf = 0;
+};
+
+// One unique term of a question: unigram or bigram ("a b"), its weight and
+// its postings (null: a term the catalogue does not know).
+struct QueryTerm {
+  std::string_view term;
+  bool bigram = false;
+  double weight = 0;
+  const Postings* postings = nullptr;
+};
+
 // One FAQ's score for a question.
 struct Scored {
   int faq;
@@ -72,8 +138,29 @@ struct MatchBuffers {
   std::vector<int> pattern_hit;
   std::vector<int> set_entries;
   std::vector<double> bm25;
+  // Example dot products: all zero between questions (a question resets the
+  // entries it touched, listed in touched_examples), so that a question pays
+  // for the examples that share a term with it, not for all of them.
   std::vector<double> dot;
+  std::vector<int> touched_examples;
+  std::vector<double> best_cosine;
+  std::vector<int> best_example;
   std::vector<Scored> scored;
+  // Tokenising: the lowercased words one after another and where each is;
+  // stems of words outside the vocabulary; surfaces of folded phrases; the
+  // bigram terms; a lexicon lookup key. Views into the first four stay valid
+  // because each is reserved for all it will hold before it is written.
+  std::string chars;
+  std::vector<WordSpan> words;
+  std::string stem_chars;
+  std::string surface_chars;
+  std::string bigram_chars;
+  std::string key;
+  std::vector<QuestionToken> stemmed;
+  std::vector<QuestionToken> tokens;
+  std::vector<QueryTerm> query;
+  std::vector<const QuestionToken*> word_evidence;
+  std::vector<const QueryTerm*> phrase_evidence;
 };
 
 double Sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
@@ -92,12 +179,14 @@ std::string JoinTerms(const std::vector<std::string>& terms, char sep) {
 struct QuestionMatcher::Index {
   struct Faq {
     std::string id;
-    std::unordered_map<std::string, double> tf;  // weighted term frequency
+    TextMap<double> tf;  // weighted term frequency
     // Terms of the author-written matching text (title, keywords, examples),
     // not the answer: coverage must not grow with the length of an answer.
-    std::unordered_set<std::string> match_terms;
+    TextSet match_terms;
     // Each keyword's unigram terms: the FAQ's core concepts.
     std::vector<std::vector<std::string>> keywords;
+    // Each keyword term's weight (its idf), in the order of `keywords`.
+    std::vector<std::vector<double>> keyword_weights;
     double length = 0;
     std::vector<std::pair<std::unique_ptr<RE2>, std::string>> patterns;
   };
@@ -111,15 +200,9 @@ struct QuestionMatcher::Index {
   std::vector<Faq> faqs;
   std::vector<ExampleDoc> example_docs;  // each FAQ's examples in a row, FAQs in order
   std::unordered_map<std::string, double> idf;
-  // Postings, so that a question costs one lookup per term: the FAQs that
-  // use a term with its weighted frequency, the examples that contain it, and
-  // its idf (every term of a FAQ or an example has one).
-  struct Postings {
-    std::vector<std::pair<int, double>> faqs;
-    std::vector<int> examples;
-    double idf = 0;
-  };
-  std::unordered_map<std::string, Postings> postings;
+  // Postings, so that a question costs one lookup per term (every term of a
+  // FAQ or an example has them).
+  TextMap<Postings> postings;
   double average_length = 1;
   // What scoring reads of every FAQ for every question, kept together rather
   // than spread over the large Faq structs: the BM25 length normalisation of
@@ -128,14 +211,21 @@ struct QuestionMatcher::Index {
   std::vector<double> length_norm;
   std::vector<double> example_norm;
   std::vector<int> first_example;
+  std::vector<int> example_faq;  // the FAQ of each example
   // Lexicon: stems of a phrase joined by ' ' -> canonical term.
-  std::unordered_map<std::string, std::string> synonyms;
+  TextMap<std::string> synonyms;
   // First stem of a lexicon phrase -> its longest phrase length in words.
-  std::unordered_map<std::string, size_t> phrase_starts;
-  std::unordered_map<std::string, std::string> canonical_display;  // term -> readable word
+  TextMap<size_t> phrase_starts;
+  TextMap<std::string> canonical_display;  // term -> readable word
   // Typo correction: known surface words and their deletion neighbourhoods.
-  std::unordered_map<std::string, int> vocabulary;  // surface -> frequency
-  std::unordered_map<std::string, std::vector<std::string>> deletions;
+  // A vocabulary word keeps its stem, so that a question's known words are
+  // stemmed by one lookup. (Stop words are never in the vocabulary.)
+  struct Word {
+    int frequency = 0;
+    std::string stem;
+  };
+  TextMap<Word> vocabulary;  // surface -> frequency and stem
+  TextMap<std::vector<std::string>> deletions;
   // Every FAQ's patterns in one set, so that a question is read once for all
   // of them instead of once per pattern (a pattern search was a seventh of
   // the cost of matching). Entry i of the set is pattern
@@ -147,10 +237,15 @@ struct QuestionMatcher::Index {
   SplitLimits limits;
   RE2 email_address{"[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63})+"};
 
-  // Text -> tokens; correct_typos is only for questions (catalogue words are
-  // the vocabulary).
-  std::vector<Token> Tokenize(std::string_view text, bool correct_typos, bool* truncated) const;
-  std::string CorrectTypo(const std::string& word, int* distance) const;
+  // Catalogue text -> tokens (its words are the vocabulary: no typos).
+  std::vector<Token> Tokenize(std::string_view text) const;
+  // A question -> buffers->tokens, as Tokenize would give with typo
+  // correction; returns whether the limits cut the question short.
+  bool TokenizeQuestion(std::string_view text, MatchBuffers* buffers) const;
+  // buffers->tokens -> buffers->query: the content terms and the bigrams of
+  // adjacent content terms, unsorted and with duplicates.
+  static void QuestionTerms(MatchBuffers* buffers);
+  std::string CorrectTypo(std::string_view word, int* distance) const;
   // Sets buffers->pattern_hit[f] to the first of FAQ f's patterns found in
   // `question` (-1: none); returns whether any was found.
   bool FindPatterns(std::string_view question, MatchBuffers* buffers) const;
@@ -163,8 +258,7 @@ struct QuestionMatcher::Index {
 
 namespace {
 
-void AddDeletions(const std::string& word, int depth,
-                  std::unordered_map<std::string, std::vector<std::string>>& out,
+void AddDeletions(const std::string& word, int depth, TextMap<std::vector<std::string>>& out,
                   const std::string& original) {
   if (depth == 0 || word.size() <= 2) return;
   for (size_t i = 0; i < word.size(); ++i) {
@@ -179,17 +273,17 @@ int TypoBudget(size_t length) { return length >= 8 ? 2 : (length >= 4 ? 1 : 0); 
 
 }  // namespace
 
-std::string QuestionMatcher::Index::CorrectTypo(const std::string& word, int* distance) const {
+std::string QuestionMatcher::Index::CorrectTypo(std::string_view word, int* distance) const {
   const int budget = TypoBudget(word.size());
   if (budget == 0) return {};
   std::string best;
   int best_distance = budget + 1;
   int best_frequency = 0;
-  auto consider = [&](const std::string& candidate) {
+  auto consider = [&](std::string_view candidate) {
     if (TypoBudget(candidate.size()) == 0) return;
     int d = BoundedEditDistance(word, candidate, budget);
     if (d > budget || d == 0) return;
-    int frequency = vocabulary.at(candidate);
+    int frequency = vocabulary.find(candidate)->second.frequency;
     if (d < best_distance || (d == best_distance && frequency > best_frequency) ||
         (d == best_distance && frequency == best_frequency && candidate < best)) {
       best = candidate;
@@ -197,7 +291,7 @@ std::string QuestionMatcher::Index::CorrectTypo(const std::string& word, int* di
       best_frequency = frequency;
     }
   };
-  auto probe = [&](const std::string& key) {
+  auto probe = [&](std::string_view key) {
     if (vocabulary.count(key) != 0) consider(key);
     auto it = deletions.find(key);
     if (it == deletions.end()) return;
@@ -258,39 +352,15 @@ bool QuestionMatcher::Index::FindPatterns(std::string_view question, MatchBuffer
   return any;
 }
 
-std::vector<Token> QuestionMatcher::Index::Tokenize(std::string_view text, bool correct_typos,
-                                                    bool* truncated) const {
-  std::vector<bool> capitalised;
-  std::vector<std::string> words = SplitWords(text, limits, truncated, &capitalised);
+std::vector<Token> QuestionMatcher::Index::Tokenize(std::string_view text) const {
+  std::vector<std::string> words = SplitWords(text, limits);
   std::vector<Token> stems;
   stems.reserve(words.size());
-  int typo_attempts = 0;
-  for (size_t w = 0; w < words.size(); ++w) {
-    const std::string& word = words[w];
-    // Each word is looked up once in the vocabulary and once in the stop words.
-    const bool known = correct_typos && vocabulary.count(word) != 0;
-    // A capitalised word the catalogue does not know is most likely a name
-    // (a person, the product): it says nothing about which FAQ is asked.
-    if (correct_typos && capitalised[w] && !known) continue;
-    const bool stop_word = IsStopWord(word);
+  for (const std::string& word : words) {
     Token token;
     token.surface = word;
-    std::string form = word;
-    bool stop_form = stop_word;
-    if (correct_typos && typo_attempts < kMaxTypoAttempts && word.size() <= kMaxTypoWordLength &&
-        !stop_word && !known &&
-        std::none_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-      ++typo_attempts;
-      int distance = 0;
-      std::string fixed = CorrectTypo(word, &distance);
-      if (!fixed.empty()) {
-        token.detail = "typo of '" + fixed + "'";
-        form = fixed;
-        stop_form = IsStopWord(form);
-      }
-    }
-    token.term = StemWord(form);
-    token.content = !stop_form;
+    token.term = StemWord(word);
+    token.content = !IsStopWord(word);
     stems.push_back(std::move(token));
   }
   // Fold synonym phrases, longest first, into their canonical term.
@@ -327,6 +397,124 @@ std::vector<Token> QuestionMatcher::Index::Tokenize(std::string_view text, bool 
   return tokens;
 }
 
+bool QuestionMatcher::Index::TokenizeQuestion(std::string_view text, MatchBuffers* buffers) const {
+  MatchBuffers& b = *buffers;
+  const bool truncated = SplitWordSpans(text, limits, &b.chars, &b.words);
+  // A stem is never longer than its word: the words' bytes are room enough.
+  b.stem_chars.clear();
+  b.stem_chars.reserve(b.chars.size());
+  b.stemmed.clear();
+  int typo_attempts = 0;
+  for (const WordSpan& span : b.words) {
+    const std::string_view word(b.chars.data() + span.offset, span.size);
+    // Each word is looked up once in the vocabulary, which also has its stem.
+    const auto entry = vocabulary.find(word);
+    const bool known = entry != vocabulary.end();
+    // A capitalised word the catalogue does not know is most likely a name
+    // (a person, the product): it says nothing about which FAQ is asked.
+    if (span.capitalised && !known) continue;
+    // The vocabulary has no stop words, so only an unknown word can be one.
+    const bool stop_word = !known && IsStopWord(word);
+    QuestionToken& token = b.stemmed.emplace_back();
+    token.surface = word;
+    const Word* form = known ? &entry->second : nullptr;
+    bool stop_form = stop_word;
+    if (typo_attempts < kMaxTypoAttempts && word.size() <= kMaxTypoWordLength && !stop_word && !known &&
+        std::none_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      ++typo_attempts;
+      int distance = 0;
+      const std::string fixed = CorrectTypo(word, &distance);
+      // A fix is always a vocabulary word (CorrectTypo picks among them).
+      const auto corrected = fixed.empty() ? vocabulary.end() : vocabulary.find(fixed);
+      if (corrected != vocabulary.end()) {
+        token.typo_of = corrected->first;
+        stop_form = IsStopWord(fixed);
+        form = &corrected->second;
+      }
+    }
+    if (form != nullptr) {
+      token.term = form->stem;
+    } else {
+      const size_t at = b.stem_chars.size();
+      AppendStem(word, &b.stem_chars);
+      token.term = std::string_view(b.stem_chars.data() + at, b.stem_chars.size() - at);
+    }
+    token.content = !stop_form;
+  }
+  // Fold synonym phrases, longest first, into their canonical term. A
+  // folded phrase's surface is its words joined by ' ': room enough is the
+  // words' bytes and a space each.
+  b.tokens.clear();
+  b.surface_chars.clear();
+  b.surface_chars.reserve(b.chars.size() + b.words.size());
+  std::vector<QuestionToken>& stems = b.stemmed;
+  for (size_t i = 0; i < stems.size();) {
+    bool folded = false;
+    auto start = phrase_starts.find(stems[i].term);
+    const size_t longest = start == phrase_starts.end() ? 0 : start->second;
+    for (size_t n = std::min(longest, stems.size() - i); n >= 1 && !folded; --n) {
+      std::string& key = b.key;
+      key.assign(stems[i].term);
+      for (size_t k = 1; k < n; ++k) {
+        key.push_back(' ');
+        key.append(stems[i + k].term);
+      }
+      auto it = synonyms.find(std::string_view(key));
+      if (it == synonyms.end()) continue;
+      QuestionToken& token = b.tokens.emplace_back();
+      token.term = it->second;
+      if (n == 1) {
+        token.surface = stems[i].surface;
+      } else {
+        const size_t at = b.surface_chars.size();
+        b.surface_chars.append(stems[i].surface);
+        for (size_t k = 1; k < n; ++k) {
+          b.surface_chars.push_back(' ');
+          b.surface_chars.append(stems[i + k].surface);
+        }
+        token.surface = std::string_view(b.surface_chars.data() + at, b.surface_chars.size() - at);
+      }
+      token.typo_of = stems[i].typo_of;
+      if (token.term != key) token.synonym_of = &canonical_display.at(it->second);
+      token.content = true;
+      i += n;
+      folded = true;
+    }
+    if (!folded) {
+      b.tokens.push_back(std::move(stems[i]));
+      ++i;
+    }
+  }
+  return truncated;
+}
+
+void QuestionMatcher::Index::QuestionTerms(MatchBuffers* buffers) {
+  MatchBuffers& b = *buffers;
+  size_t bigram_bytes = 0;
+  const QuestionToken* previous = nullptr;
+  for (const QuestionToken& token : b.tokens) {
+    if (!token.content) continue;
+    if (previous != nullptr) bigram_bytes += previous->term.size() + 1 + token.term.size();
+    previous = &token;
+  }
+  b.bigram_chars.clear();
+  b.bigram_chars.reserve(bigram_bytes);
+  b.query.clear();
+  previous = nullptr;
+  for (const QuestionToken& token : b.tokens) {
+    if (!token.content) continue;
+    b.query.push_back({token.term, false});
+    if (previous != nullptr) {
+      const size_t at = b.bigram_chars.size();
+      b.bigram_chars.append(previous->term);
+      b.bigram_chars.push_back(' ');
+      b.bigram_chars.append(token.term);
+      b.query.push_back({std::string_view(b.bigram_chars.data() + at, b.bigram_chars.size() - at), true});
+    }
+    previous = &token;
+  }
+}
+
 std::vector<std::string> QuestionMatcher::Index::Terms(const std::vector<Token>& tokens) {
   std::vector<std::string> terms;
   const Token* previous = nullptr;
@@ -358,7 +546,7 @@ QuestionMatcher::QuestionMatcher(const std::vector<FaqDef>& faqs,
     for (const std::string& w : SplitWords(text, catalogue_limits)) {
       if (IsStopWord(w)) continue;
       if (std::any_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; })) continue;
-      ++index->vocabulary[w];
+      ++index->vocabulary[w].frequency;
     }
   };
   for (const FaqDef& faq : faqs) {
@@ -370,8 +558,8 @@ QuestionMatcher::QuestionMatcher(const std::vector<FaqDef>& faqs,
   for (const LexiconGroup& group : lexicon) {
     for (const std::string& w : group.words) add_vocabulary(w);
   }
-  for (const auto& [word, count] : index->vocabulary) {
-    (void)count;
+  for (auto& [word, entry] : index->vocabulary) {
+    entry.stem = StemWord(word);
     AddDeletions(word, TypoBudget(word.size()), index->deletions, word);
   }
 
@@ -420,7 +608,7 @@ QuestionMatcher::QuestionMatcher(const std::vector<FaqDef>& faqs,
     faq.id = def.id;
     const int faq_number = static_cast<int>(index->faqs.size());
     auto add_text = [&](const std::string& text, double weight) {
-      for (const std::string& term : Index::Terms(index->Tokenize(text, false, nullptr))) {
+      for (const std::string& term : Index::Terms(index->Tokenize(text))) {
         if (weight != kAnswerWeight) faq.match_terms.insert(term);
         double w = weight * (term.find(' ') != std::string::npos ? kBigramWeight : 1.0);
         faq.tf[term] += w;
@@ -431,7 +619,7 @@ QuestionMatcher::QuestionMatcher(const std::vector<FaqDef>& faqs,
       Index::ExampleDoc doc;
       doc.faq = faq_number;
       doc.text = text;
-      for (std::string& term : Index::Terms(index->Tokenize(text, false, nullptr))) {
+      for (std::string& term : Index::Terms(index->Tokenize(text))) {
         doc.terms.insert(std::move(term));
       }
       if (doc.terms.empty()) return;
@@ -443,7 +631,7 @@ QuestionMatcher::QuestionMatcher(const std::vector<FaqDef>& faqs,
     for (const auto& k : def.match.keywords) {
       add_text(k, kKeywordWeight);
       std::vector<std::string> unigrams;
-      for (const Token& t : index->Tokenize(k, false, nullptr)) {
+      for (const Token& t : index->Tokenize(k)) {
         if (t.content) unigrams.push_back(t.term);
       }
       if (!unigrams.empty()) faq.keywords.push_back(std::move(unigrams));
@@ -523,6 +711,13 @@ QuestionMatcher::QuestionMatcher(const std::vector<FaqDef>& faqs,
   for (const Index::Faq& faq : index->faqs) {
     index->length_norm.push_back(1 - kBm25B + kBm25B * faq.length / index->average_length);
   }
+  for (const Index::ExampleDoc& doc : index->example_docs) index->example_faq.push_back(doc.faq);
+  for (Index::Faq& faq : index->faqs) {
+    for (const std::vector<std::string>& keyword : faq.keywords) {
+      std::vector<double>& weights = faq.keyword_weights.emplace_back();
+      for (const std::string& term : keyword) weights.push_back(index->Idf(term, options_.unknown_word_idf));
+    }
+  }
   for (size_t f = 0, e = 0; f <= index->faqs.size(); ++f) {
     while (e < index->example_docs.size() && index->example_docs[e].faq < static_cast<int>(f)) ++e;
     index->first_example.push_back(static_cast<int>(e));
@@ -540,54 +735,64 @@ StatusOr<MatchResult> QuestionMatcher::Match(std::string_view question) const {
     question = question.substr(0, options_.max_input_bytes);
     result.truncated = true;
   }
+  thread_local MatchBuffers buffers;
   // An address says "this is about an email" to the scorer; the address
   // itself is noise (mentions.h extracts it for the diagnosis). Most
-  // questions have no '@', hence no address, and skip the regex.
-  std::string text(question);
-  if (text.find('@') != std::string::npos) RE2::GlobalReplace(&text, index.email_address, " email ");
-  bool cut = false;
-  std::vector<Token> tokens = index.Tokenize(text, true, &cut);
+  // questions have no '@', hence no address, and skip the regex and the copy.
+  std::string_view text = question;
+  std::string replaced;
+  if (question.find('@') != std::string_view::npos) {
+    replaced.assign(question);
+    RE2::GlobalReplace(&replaced, index.email_address, " email ");
+    text = replaced;
+  }
+  const bool cut = index.TokenizeQuestion(text, &buffers);
   result.truncated = result.truncated || cut;
-  std::vector<std::string> terms = Index::Terms(tokens);
+  const std::vector<QuestionToken>& tokens = buffers.tokens;
+  Index::QuestionTerms(&buffers);
+  std::vector<QueryTerm>& query = buffers.query;
 
-  thread_local MatchBuffers buffers;
   // Patterns read the raw (capped) question: pasted error messages.
   const bool any_pattern = index.FindPatterns(question, &buffers);
   const std::vector<int>& pattern_hit = buffers.pattern_hit;
 
-  const bool only_small_talk = std::all_of(tokens.begin(), tokens.end(), [](const Token& token) {
+  const bool only_small_talk = std::all_of(tokens.begin(), tokens.end(), [](const QuestionToken& token) {
     return !token.content || IsSmallTalkWord(token.surface);
   });
-  if ((terms.empty() || only_small_talk) && !any_pattern) {
+  if ((query.empty() || only_small_talk) && !any_pattern) {
     result.reason = "no_content";
     return result;
   }
 
-  // The query's unique terms, their weights and postings (null: a word the
-  // catalogue does not know).
-  struct QueryTerm {
-    double weight = 0;
-    const Index::Postings* postings = nullptr;
-  };
-  std::map<std::string, QueryTerm> query;  // ordered: deterministic evidence
-  for (std::string& term : terms) {  // (terms are not read again: move them)
-    auto [at, added] = query.try_emplace(std::move(term));
-    if (!added) continue;
-    auto it = index.postings.find(at->first);
+  // The query's unique terms in text order (the order every sum below runs
+  // in, so that results do not depend on how terms are stored), their
+  // weights and postings (null: a word the catalogue does not know).
+  std::sort(query.begin(), query.end(), [](const QueryTerm& a, const QueryTerm& b) { return TermLess(a.term, b.term); });
+  query.erase(std::unique(query.begin(), query.end(),
+                          [](const QueryTerm& a, const QueryTerm& b) { return a.term == b.term; }),
+              query.end());
+  for (QueryTerm& q : query) {
+    auto it = index.postings.find(q.term);
     if (it == index.postings.end()) {
-      at->second.weight = options_.unknown_word_idf;
+      q.weight = options_.unknown_word_idf;
     } else {
-      at->second = {it->second.idf, &it->second};
+      q.weight = it->second.idf;
+      q.postings = &it->second;
     }
   }
+  auto in_query = [&query](std::string_view term) {
+    auto it = std::lower_bound(query.begin(), query.end(), term,
+                               [](const QueryTerm& q, std::string_view t) { return TermLess(q.term, t); });
+    return it != query.end() && it->term == term;
+  };
   double query_norm_sq = 0;
   double bm25_ceiling = 0;
   double unigram_mass = 0;
-  for (const auto& [term, q] : query) {
+  for (const QueryTerm& q : query) {
     const double w = q.weight;
     query_norm_sq += w * w;
-    bm25_ceiling += w * (term.find(' ') != std::string::npos ? kBigramWeight : 1.0);
-    if (term.find(' ') == std::string::npos) unigram_mass += w;
+    bm25_ceiling += w * (q.bigram ? kBigramWeight : 1.0);
+    if (!q.bigram) unigram_mass += w;
   }
   const double query_norm = std::sqrt(std::max(query_norm_sq, 1e-9));
   bm25_ceiling = std::max(bm25_ceiling, 1e-9);
@@ -595,38 +800,63 @@ StatusOr<MatchResult> QuestionMatcher::Match(std::string_view question) const {
   const size_t faq_count = index.faqs.size();
   std::vector<double>& bm25 = buffers.bm25;
   std::vector<double>& dot = buffers.dot;
+  std::vector<int>& touched = buffers.touched_examples;
   bm25.assign(faq_count, 0.0);
-  dot.assign(index.example_docs.size(), 0.0);
-  for (const auto& [term, q] : query) {
+  const size_t example_count = index.example_docs.size();
+  if (dot.size() < example_count) dot.resize(example_count, 0.0);
+  // At most every example is reached once (a sum of positive weights is
+  // never 0 again); plain pointers keep the loop free of vector bookkeeping.
+  if (touched.size() < example_count) touched.resize(example_count);
+  double* const dot_of = dot.data();
+  int* const touched_list = touched.data();
+  size_t touched_count = 0;
+  for (const QueryTerm& q : query) {
     if (q.postings == nullptr) continue;
     const double w = q.weight;
-    const double phrase = term.find(' ') != std::string::npos ? kBigramWeight : 1.0;
+    const double phrase = q.bigram ? kBigramWeight : 1.0;
     for (const auto& [f, tf] : q.postings->faqs) {
       bm25[f] += w * phrase * tf * (kBm25K1 + 1) / (tf + kBm25K1 * index.length_norm[f]);
     }
     const double idf = q.postings->idf;
-    for (int e : q.postings->examples) dot[e] += w * idf;
+    for (int e : q.postings->examples) {
+      if (dot_of[e] == 0 && touched_count < example_count) touched_list[touched_count++] = e;
+      dot_of[e] += w * idf;
+    }
+  }
+  // Each FAQ's nearest example: the highest cosine, the first in catalogue
+  // order among equals (the examples are visited in the order the question's
+  // terms reached them). An example that shares no term with the question
+  // has a dot product of 0 and could not be nearest.
+  std::vector<double>& best_cosine = buffers.best_cosine;
+  std::vector<int>& best_example = buffers.best_example;
+  best_cosine.assign(faq_count, 0.0);
+  best_example.assign(faq_count, -1);
+  for (size_t t = 0; t < touched_count; ++t) {
+    const int e = touched_list[t];
+    const double d = dot_of[e];
+    dot_of[e] = 0;  // ready for the next question
+    if (d <= 0 || index.example_norm[e] <= 0) continue;
+    const double cosine = d / (query_norm * index.example_norm[e]);
+    const int f = index.example_faq[e];
+    if (cosine > best_cosine[f] || (cosine == best_cosine[f] && best_example[f] > e)) {
+      best_cosine[f] = cosine;
+      best_example[f] = e;
+    }
   }
   std::vector<Scored>& scored = buffers.scored;
   scored.clear();
   for (size_t f = 0; f < faq_count; ++f) {
-    double best_cosine = 0;
-    int best_example = -1;
-    for (int e = index.first_example[f]; e < index.first_example[f + 1]; ++e) {
-      if (dot[e] <= 0 || index.example_norm[e] <= 0) continue;
-      double cosine = dot[e] / (query_norm * index.example_norm[e]);
-      if (cosine > best_cosine) {
-        best_cosine = cosine;
-        best_example = e;
-      }
-    }
-    double score = kWeightBm25 * (bm25[f] / (kBm25K1 + 1) / bm25_ceiling) + kWeightExample * best_cosine;
+    double score =
+        kWeightBm25 * (bm25[f] / (kBm25K1 + 1) / bm25_ceiling) + kWeightExample * best_cosine[f];
     if (pattern_hit[f] >= 0) score += kPatternBonus;
-    scored.push_back({static_cast<int>(f), score, best_example});
+    scored.push_back({static_cast<int>(f), score, best_example[f]});
   }
   // Best first; equal scores in catalogue order (as a stable sort would
-  // leave them, without its buffer).
-  std::sort(scored.begin(), scored.end(), [](const Scored& a, const Scored& b) {
+  // leave them, without its buffer). Only the first few are read: the
+  // ranked three and the alternatives after the top.
+  const size_t read =
+      std::min(scored.size(), static_cast<size_t>(std::max(3, options_.max_alternatives)) + 2);
+  std::partial_sort(scored.begin(), scored.begin() + read, scored.end(), [](const Scored& a, const Scored& b) {
     return a.score > b.score || (a.score == b.score && a.faq < b.faq);
   });
 
@@ -634,18 +864,18 @@ StatusOr<MatchResult> QuestionMatcher::Match(std::string_view question) const {
   const Index::Faq& top_faq = index.faqs[top.faq];
   // Coverage: how much of what the question says the top FAQ knows about.
   double covered = 0;
-  for (const auto& [term, q] : query) {
-    if (term.find(' ') == std::string::npos && top_faq.match_terms.count(term) != 0) covered += q.weight;
+  for (const QueryTerm& q : query) {
+    if (!q.bigram && top_faq.match_terms.count(q.term) != 0) covered += q.weight;
   }
   const double coverage = unigram_mass > 0 ? covered / unigram_mass : 0;
   // Keyword match: the best share (by weight) of one keyword found in the question.
   double keyword = 0;
-  for (const auto& k : top_faq.keywords) {
+  for (size_t k = 0; k < top_faq.keywords.size(); ++k) {
     double have = 0, all = 0;
-    for (const std::string& term : k) {
-      double w = index.Idf(term, options_.unknown_word_idf);
+    for (size_t t = 0; t < top_faq.keywords[k].size(); ++t) {
+      const double w = top_faq.keyword_weights[k][t];
       all += w;
-      if (query.count(term) != 0) have += w;
+      if (in_query(top_faq.keywords[k][t])) have += w;
     }
     if (all > 0) keyword = std::max(keyword, have / all);
   }
@@ -685,23 +915,34 @@ StatusOr<MatchResult> QuestionMatcher::Match(std::string_view question) const {
     }
   }
 
-  // Evidence for the top candidate.
+  // Evidence for the top candidate, counted first so that it is allocated once.
+  std::vector<const QuestionToken*>& word_evidence = buffers.word_evidence;
+  std::vector<const QueryTerm*>& phrase_evidence = buffers.phrase_evidence;
+  word_evidence.clear();
+  phrase_evidence.clear();
+  for (const QuestionToken& token : tokens) {
+    if (!token.content || top_faq.tf.count(token.term) == 0) continue;
+    // A question has few words: no set needed.
+    if (std::any_of(word_evidence.begin(), word_evidence.end(),
+                    [&token](const QuestionToken* t) { return t->term == token.term; })) {
+      continue;
+    }
+    word_evidence.push_back(&token);
+  }
+  for (const QueryTerm& q : query) {
+    if (q.bigram && top_faq.tf.count(q.term) != 0) phrase_evidence.push_back(&q);
+  }
+  result.evidence.reserve((pattern_hit[top.faq] >= 0 ? 1 : 0) + word_evidence.size() +
+                          phrase_evidence.size() + (top.best_example >= 0 ? 1 : 0));
   if (pattern_hit[top.faq] >= 0) {
     result.evidence.push_back({MatchEvidence::Kind::kPattern,
                                top_faq.patterns[pattern_hit[top.faq]].second, "error message"});
   }
-  std::vector<std::string_view> reported;  // a question has few words: no set needed
-  for (const Token& token : tokens) {
-    if (!token.content || top_faq.tf.count(token.term) == 0) continue;
-    if (std::find(reported.begin(), reported.end(), token.term) != reported.end()) continue;
-    reported.push_back(token.term);
-    result.evidence.push_back({MatchEvidence::Kind::kWord, token.surface, token.detail});
+  for (const QuestionToken* token : word_evidence) {
+    result.evidence.push_back({MatchEvidence::Kind::kWord, std::string(token->surface), token->Detail()});
   }
-  for (const auto& [term, q] : query) {
-    (void)q;
-    if (term.find(' ') != std::string::npos && top_faq.tf.count(term) != 0) {
-      result.evidence.push_back({MatchEvidence::Kind::kPhrase, term, ""});
-    }
+  for (const QueryTerm* q : phrase_evidence) {
+    result.evidence.push_back({MatchEvidence::Kind::kPhrase, std::string(q->term), ""});
   }
   if (top.best_example >= 0) {
     result.evidence.push_back(

@@ -572,19 +572,25 @@ void TenantView::AttachRelatedRecords(const Record& user, Record* facts, FactAre
 
 std::vector<const Record*> TenantView::UsersNamedIn(std::string_view question) const {
   const AccountFields& F = Fields();
-  const std::string text = NameWords(question.substr(0, std::min(question.size(), kMaxMentionBytes)));
-  std::vector<size_t> starts;  // where each word of `text` begins
+  // The question's and the candidates' name words, and the word starts and
+  // hits, go to per-thread buffers that each call reuses.
+  thread_local std::string text;
+  thread_local std::string words;
+  thread_local std::vector<size_t> starts;  // where each word of `text` begins
+  thread_local std::vector<uint32_t> hits;
+  NameWordsInto(question.substr(0, std::min(question.size(), kMaxMentionBytes)), &text);
+  starts.clear();
+  hits.clear();
   for (size_t i = 1; i < text.size(); ++i) {
     if (text[i - 1] == ' ' && text[i] != ' ') starts.push_back(i);
   }
-  std::vector<uint32_t> hits;
   for (size_t w = 0; w < starts.size(); ++w) {
     for (size_t n = 1; n <= rep_->max_name_words && w + n <= starts.size(); ++n) {
       // Words w .. w+n-1: up to the space before word w+n (or the final space).
       const size_t end = w + n < starts.size() ? starts[w + n] - 1 : text.size() - 1;
       const std::string_view span = std::string_view(text).substr(starts[w], end - starts[w]);
       ForEachHit(rep_->users_by_name_words, HashKey(span), [&](uint32_t i) {
-        const std::string words = NameWords(Str(rep_->users[i], F.u.display_name));
+        NameWordsInto(Str(rep_->users[i], F.u.display_name), &words);
         if (std::string_view(words).substr(1, words.size() - 2) == span) hits.push_back(i);
         return true;
       });

@@ -3,21 +3,49 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <string_view>
 
 namespace whyd {
 namespace {
 
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 bool IsVowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; }
 
-// Sorted so that lookups can binary-search.
+// A sorted word list indexed by first letter: a lookup compares only the few
+// words of the same first letter, by length first, instead of binary
+// searching the whole list with string comparisons. Every word of a list
+// starts with a-z (checked at compile time), so anything else is absent.
 template <size_t N>
-bool InSortedList(const std::array<std::string_view, N>& list, std::string_view word) {
-  return std::binary_search(list.begin(), list.end(), word);
+class WordTable {
+ public:
+  constexpr explicit WordTable(const std::array<std::string_view, N>& words) : words_(words) {
+    size_t w = 0;
+    for (int c = 0; c <= 26; ++c) {
+      while (w < N && words_[w][0] - 'a' < c) ++w;
+      first_[c] = static_cast<uint8_t>(w);
+    }
+  }
+  bool Contains(std::string_view word) const {
+    if (word.empty() || word[0] < 'a' || word[0] > 'z') return false;
+    const int c = word[0] - 'a';
+    for (size_t i = first_[c]; i < first_[c + 1]; ++i) {
+      if (words_[i] == word) return true;
+    }
+    return false;
+  }
+
+ private:
+  std::array<std::string_view, N> words_;
+  std::array<uint8_t, 27> first_{};
+};
+
+template <size_t N>
+constexpr bool IsSortedLowercaseList(const std::array<std::string_view, N>& list) {
+  for (size_t i = 0; i < N; ++i) {
+    if (list[i].empty() || list[i][0] < 'a' || list[i][0] > 'z') return false;
+    if (i > 0 && !(list[i - 1] < list[i])) return false;
+  }
+  return N < 256;
 }
 
 constexpr std::array<std::string_view, 96> kStopWords = {
@@ -44,6 +72,11 @@ constexpr std::array<std::string_view, 54> kSmallTalkWords = {
     "that", "thx", "very", "want", "yes", "you",
 };
 
+static_assert(IsSortedLowercaseList(kStopWords));
+static_assert(IsSortedLowercaseList(kSmallTalkWords));
+constexpr WordTable<kStopWords.size()> kStopWordTable(kStopWords);
+constexpr WordTable<kSmallTalkWords.size()> kSmallTalkWordTable(kSmallTalkWords);
+
 // Suffix rewrites that fold UK spelling into US spelling (applied first).
 struct Rewrite {
   std::string_view from;
@@ -57,9 +90,9 @@ constexpr std::array<Rewrite, 12> kSpellingFolds = {{
 
 }  // namespace
 
-std::vector<std::string> SplitWords(std::string_view text, const SplitLimits& limits,
-                                    bool* truncated, std::vector<bool>* capitalised) {
-  std::vector<std::string> words;
+bool SplitWordSpans(std::string_view text, const SplitLimits& limits, std::string* chars,
+                    std::vector<WordSpan>* words) {
+  words->clear();
   bool cut = false;
   bool sentence_start = true;   // at the start, or after . ! ? :
   bool current_capital = false;  // the word being read began with A-Z mid-sentence
@@ -67,27 +100,43 @@ std::vector<std::string> SplitWords(std::string_view text, const SplitLimits& li
     text = text.substr(0, limits.max_bytes);
     cut = true;
   }
-  std::string current;
+  // Each byte gives at most one char: write them through a pointer into
+  // room for all, and trim at the end.
+  chars->resize(text.size());
+  char* const out = chars->data();
+  size_t used = 0;
+  size_t word_count = 0;
+  // The word being read is out[start, start + length).
+  size_t start = 0;
+  size_t length = 0;
   auto flush = [&] {
-    if (!current.empty()) {
-      if (words.size() < limits.max_tokens) {
-        words.push_back(std::move(current));
-        if (capitalised != nullptr) capitalised->push_back(current_capital);
+    if (length != 0) {
+      if (word_count < limits.max_tokens) {
+        words->push_back({static_cast<uint32_t>(start), static_cast<uint32_t>(length), current_capital});
+        ++word_count;
       } else {
         cut = true;
+        used = start;
       }
-      current.clear();
+      start = used;
+      length = 0;
       sentence_start = false;
     }
   };
   for (size_t i = 0; i < text.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(text[i]);
     if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-      if (current.empty()) current_capital = false;
-      if (current.size() < limits.max_word_bytes) current.push_back(static_cast<char>(c));
+      if (length == 0) current_capital = false;
+      if (length < limits.max_word_bytes) {
+        out[used++] = static_cast<char>(c);
+        ++length;
+      }
     } else if (c >= 'A' && c <= 'Z') {
-      if (current.empty()) current_capital = !sentence_start;
-      if (current.size() < limits.max_word_bytes) current.push_back(static_cast<char>(c - 'A' + 'a'));
+      if (length == 0) current_capital = !sentence_start;
+      if (length < limits.max_word_bytes) {
+        out[used++] = static_cast<char>(c - 'A' + 'a');
+        ++length;
+      }
     } else if (c == '\'' || c == '`') {
       // "can't" -> "cant": an apostrophe joins, it does not split.
     } else if (c == 0xE2 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
@@ -100,7 +149,7 @@ std::vector<std::string> SplitWords(std::string_view text, const SplitLimits& li
         sentence_start = true;
       }
     }
-    if (words.size() >= limits.max_tokens && current.empty()) {
+    if (word_count >= limits.max_tokens && length == 0) {
       // Keep scanning only to learn whether anything was cut.
       for (size_t j = i + 1; j < text.size(); ++j) {
         unsigned char d = static_cast<unsigned char>(text[j]);
@@ -113,54 +162,92 @@ std::vector<std::string> SplitWords(std::string_view text, const SplitLimits& li
     }
   }
   flush();
+  chars->resize(used);
+  return cut;
+}
+
+std::vector<std::string> SplitWords(std::string_view text, const SplitLimits& limits,
+                                    bool* truncated, std::vector<bool>* capitalised) {
+  std::string chars;
+  std::vector<WordSpan> spans;
+  const bool cut = SplitWordSpans(text, limits, &chars, &spans);
+  std::vector<std::string> words;
+  words.reserve(spans.size());
+  for (const WordSpan& span : spans) {
+    words.emplace_back(chars, span.offset, span.size);
+    if (capitalised != nullptr) capitalised->push_back(span.capitalised);
+  }
   if (truncated != nullptr) *truncated = cut;
   return words;
 }
 
-std::string StemWord(std::string_view word) {
-  std::string w(word);
-  if (w.size() <= 3) return w;
+namespace {
+
+// The stemming steps of StemWord, in place on w[0, n): every step keeps or
+// shortens the word, so the buffer never grows. Returns the stem's length.
+size_t StemInPlace(char* w, size_t n) {
+  auto ends = [&](std::string_view suffix) {
+    return n >= suffix.size() && std::string_view(w + n - suffix.size(), suffix.size()) == suffix;
+  };
+  if (n <= 3) return n;
   for (const Rewrite& r : kSpellingFolds) {
-    if (w.size() >= r.from.size() + 2 && EndsWith(w, r.from)) {
-      w.replace(w.size() - r.from.size(), r.from.size(), r.to);
+    if (n >= r.from.size() + 2 && ends(r.from)) {
+      n -= r.from.size();
+      std::copy(r.to.begin(), r.to.end(), w + n);
+      n += r.to.size();
       break;
     }
   }
-  if (EndsWith(w, "centre")) w.replace(w.size() - 2, 2, "er");
+  if (ends("centre")) {
+    w[n - 2] = 'e';
+    w[n - 1] = 'r';
+  }
   // Plurals and third person.
-  if (w.size() > 4 && EndsWith(w, "ies")) {
-    w.replace(w.size() - 3, 3, "y");
-  } else if (w.size() > 4 && EndsWith(w, "sses")) {
-    w.resize(w.size() - 2);
-  } else if (w.size() > 3 && EndsWith(w, "s") && !EndsWith(w, "ss") && !EndsWith(w, "us") &&
-             !EndsWith(w, "is")) {
-    w.pop_back();
+  if (n > 4 && ends("ies")) {
+    n -= 3;
+    w[n++] = 'y';
+  } else if (n > 4 && ends("sses")) {
+    n -= 2;
+  } else if (n > 3 && ends("s") && !ends("ss") && !ends("us") && !ends("is")) {
+    --n;
   }
   // Past and progressive forms.
-  auto strip_verb_suffix = [&w](std::string_view suffix) {
-    if (w.size() < suffix.size() + 3 || !EndsWith(w, suffix)) return false;
-    std::string base = w.substr(0, w.size() - suffix.size());
-    bool has_vowel = std::any_of(base.begin(), base.end(), IsVowel);
-    if (!has_vowel) return false;
+  auto strip_verb_suffix = [&](std::string_view suffix) {
+    if (n < suffix.size() + 3 || !ends(suffix)) return false;
+    size_t base = n - suffix.size();
+    if (std::none_of(w, w + base, IsVowel)) return false;
     // "stopped" -> "stop", but "called" keeps "call" (ll), "missed" keeps "miss".
-    size_t n = base.size();
-    if (n >= 2 && base[n - 1] == base[n - 2] && !IsVowel(base[n - 1]) && base[n - 1] != 'l' &&
-        base[n - 1] != 's' && base[n - 1] != 'z' && base[n - 1] != 'f') {
-      base.pop_back();
+    if (base >= 2 && w[base - 1] == w[base - 2] && !IsVowel(w[base - 1]) && w[base - 1] != 'l' &&
+        w[base - 1] != 's' && w[base - 1] != 'z' && w[base - 1] != 'f') {
+      --base;
     }
-    w = std::move(base);
+    n = base;
     return true;
   };
   if (!strip_verb_suffix("ing")) strip_verb_suffix("ed");
   // A trailing silent e is dropped so that "archive" and "archiv(ed)" meet.
-  if (w.size() > 4 && w.back() == 'e') w.pop_back();
-  if (w.size() > 5 && EndsWith(w, "ly")) w.resize(w.size() - 2);
+  if (n > 4 && w[n - 1] == 'e') --n;
+  if (n > 5 && ends("ly")) n -= 2;
+  return n;
+}
+
+}  // namespace
+
+std::string StemWord(std::string_view word) {
+  std::string w(word);
+  w.resize(StemInPlace(w.data(), w.size()));
   return w;
 }
 
-bool IsStopWord(std::string_view word) { return InSortedList(kStopWords, word); }
+void AppendStem(std::string_view word, std::string* out) {
+  const size_t at = out->size();
+  out->append(word);
+  out->resize(at + StemInPlace(out->data() + at, word.size()));
+}
 
-bool IsSmallTalkWord(std::string_view word) { return InSortedList(kSmallTalkWords, word); }
+bool IsStopWord(std::string_view word) { return kStopWordTable.Contains(word); }
+
+bool IsSmallTalkWord(std::string_view word) { return kSmallTalkWordTable.Contains(word); }
 
 int BoundedEditDistance(std::string_view a, std::string_view b, int limit) {
   const int n = static_cast<int>(a.size());

@@ -9,11 +9,16 @@
 // It is deliberately light: both sides of a comparison go through it, so it
 // only has to be consistent, not linguistically right.
 //
+// The matcher's per-question path uses the allocation-free forms
+// (SplitWordSpans, AppendStem); SplitWords and StemWord are built on them, so
+// both paths split and stem alike.
+//
 // Thread-safety: pure functions over immutable tables; safe from any thread.
 #ifndef WHYD_KNOWLEDGE_TEXT_NORMALIZER_H_
 #define WHYD_KNOWLEDGE_TEXT_NORMALIZER_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,8 +40,25 @@ std::vector<std::string> SplitWords(std::string_view text, const SplitLimits& li
                                     bool* truncated = nullptr,
                                     std::vector<bool>* capitalised = nullptr);
 
+// One word of SplitWordSpans: chars [offset, offset + size) of its buffer.
+struct WordSpan {
+  uint32_t offset = 0;
+  uint32_t size = 0;
+  bool capitalised = false;  // as SplitWords' `capitalised`
+};
+
+// SplitWords without a string per word: the lowercased words are written one
+// after another into *chars (cleared first) and described by *words (cleared
+// first); returns whether a limit cut the input short. Reusing the two
+// buffers from one call to the next makes splitting allocation-free.
+bool SplitWordSpans(std::string_view text, const SplitLimits& limits, std::string* chars,
+                    std::vector<WordSpan>* words);
+
 // The comparable stem of one lowercased word (see the file comment).
 std::string StemWord(std::string_view word);
+
+// Appends StemWord(word) to *out. A stem is never longer than its word.
+void AppendStem(std::string_view word, std::string* out);
 
 // Words too common in help-centre questions to tell FAQs apart ("the", "how",
 // "why", "please"). Checked on stems.

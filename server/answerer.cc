@@ -200,9 +200,12 @@ std::string MaskNames(const TenantView& view, const Record& asker, int64_t now, 
       for (size_t i = 0; i < address.size(); ++i) masked[pos + i] = ' ';
     }
   }
+  // Most questions name nobody: the lowered copy is made only for those that do.
+  const std::vector<const Record*> named = view.UsersNamedIn(masked);
+  if (named.empty()) return masked;
   std::string lowered = masked;
   for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (const Record* user : view.UsersNamedIn(masked)) {
+  for (const Record* user : named) {
     if (!MayView(asker, *user, now)) continue;
     const std::string name = NormaliseKey(UserDisplay(*user));
     if (name.empty()) continue;
