@@ -10,9 +10,11 @@
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <poll.h>
+#include <sched.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -43,6 +45,9 @@ constexpr int kSweepIntervalMs = 250;
 constexpr time_t kAcceptIdleMicros = 200 * 1000;
 // Connections beyond this are closed as soon as they are accepted.
 constexpr size_t kMaxConnections = 10000;
+// The scheduler time slice event threads ask for: the shortest Linux grants.
+// See RequestShortSlices().
+constexpr uint64_t kEventThreadSliceNs = 100 * 1000;
 // A plain request has at most this many header lines, each at most
 // kMaxDirectLine bytes long (httplib's own limits are larger; a request over
 // these simply goes through httplib).
@@ -152,6 +157,36 @@ const char* StatusMessage(int status) {
     case 504: return "Gateway Timeout";
     default: return "Internal Server Error";
   }
+}
+
+// Asks the scheduler to give the calling thread short time slices. Since Linux
+// 6.12 (EEVDF) a normal thread may request its slice length (sched_runtime,
+// 0.1-100 ms; the default is 0.7 ms x (1 + log2 cores), 1.4 ms on two cores);
+// a shorter request gets an earlier virtual deadline, so a thread that wakes
+// with a request to answer runs sooner, and is preempted sooner in turn. An
+// answer takes some 40 us of CPU: with the default slice, a request that
+// arrived while the load generator or another thread held the core waited up
+// to a whole slice. Measured with wrk at 8 connections on 2 cores, p99 fell
+// from 2.6-3.0 ms to 2.2-2.4 ms (decision 20). Older kernels ignore the field
+// for normal threads; a refusal changes nothing, so it is not an error.
+void RequestShortSlices() {
+  struct SchedAttr {  // the kernel's struct sched_attr, which glibc 2.36 does not declare
+    uint32_t size;
+    uint32_t sched_policy;
+    uint64_t sched_flags;
+    int32_t sched_nice;
+    uint32_t sched_priority;
+    uint64_t sched_runtime;
+    uint64_t sched_deadline;
+    uint64_t sched_period;
+  };
+  SchedAttr attr{};
+  attr.size = sizeof attr;
+  if (::syscall(SYS_sched_getattr, 0, &attr, sizeof attr, 0) != 0 || attr.sched_policy != SCHED_OTHER) return;
+  attr.size = sizeof attr;
+  attr.sched_flags = 0;
+  attr.sched_runtime = kEventThreadSliceNs;
+  (void)::syscall(SYS_sched_setattr, 0, &attr, 0);
 }
 
 }  // namespace
@@ -357,7 +392,12 @@ bool Transport::Run() {
   if (epoll_fd_ < 0 || wake_fd_ < 0) return false;
   std::vector<std::thread> threads;
   threads.reserve(event_threads_);
-  for (size_t i = 0; i < event_threads_; ++i) threads.emplace_back([this] { EventLoop(); });
+  for (size_t i = 0; i < event_threads_; ++i) {
+    threads.emplace_back([this] {
+      RequestShortSlices();
+      EventLoop();
+    });
+  }
   const bool ok = listen_after_bind();
   if (!draining()) Drain();  // the listening socket failed: close the rest too
   for (std::thread& t : threads) t.join();

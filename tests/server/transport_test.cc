@@ -7,9 +7,12 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <chrono>
 #include <memory>
 #include <random>
@@ -28,6 +31,21 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
+// The scheduler slice this thread asked for (sched_attr.sched_runtime), or 0
+// when the kernel does not say.
+uint64_t SliceOfThisThread() {
+  struct {
+    uint32_t size, policy;
+    uint64_t flags;
+    int32_t nice;
+    uint32_t priority;
+    uint64_t runtime, deadline, period;
+  } attr{};
+  attr.size = sizeof attr;
+  if (::syscall(SYS_sched_getattr, 0, &attr, sizeof attr, 0) != 0) return 0;
+  return attr.runtime;
+}
+
 // The routes of the test transports, one router for both ways a request is
 // answered (httplib's catch-all routes, or the transport's direct handler):
 //   GET  /hello        "hello"
@@ -40,6 +58,7 @@ using std::chrono::milliseconds;
 //   GET  /headers      the request headers the handler saw, one per line
 //   GET  /problem      422, a problem body and an extra header
 //   GET  /empty        204 with no body
+//   GET  /slice        SliceOfThisThread() of the thread that answered
 //   anything else      404 "no such route"
 void Route(const httplib::Request& req, httplib::Response& res) {
   const bool get = req.method == "GET" || req.method == "HEAD";
@@ -69,6 +88,8 @@ void Route(const httplib::Request& req, httplib::Response& res) {
     res.set_header("X-Extra", "yes");
   } else if (get && req.path == "/empty") {
     res.status = 204;
+  } else if (get && req.path == "/slice") {
+    res.set_content(std::to_string(SliceOfThisThread()), "text/plain");
   } else {
     res.status = 404;
     res.set_content("no such route", "text/plain");
@@ -601,6 +622,25 @@ TEST_CASE("a plain request answered directly gets the bytes httplib would have s
     CHECK(a.ClosedWithin(milliseconds(1000)));
     CHECK(b.ClosedWithin(milliseconds(1000)));
   }
+}
+
+// Linux 6.12 and later let a normal thread ask for its slice length, and say
+// what it asked for; older kernels neither honour nor report it.
+TEST_CASE("event threads ask the scheduler for short time slices") {
+  utsname name{};
+  REQUIRE(::uname(&name) == 0);
+  int major = 0, minor = 0;
+  std::sscanf(name.release, "%d.%d", &major, &minor);
+  if (major < 6 || (major == 6 && minor < 12)) {
+    WARN("kernel " << name.release << " has no per-thread slices; nothing to check");
+    return;
+  }
+  const bool direct = GENERATE(false, true);
+  TransportFixture server(2, 5, 5, direct);
+  auto r = server.Client().Get("/slice");
+  REQUIRE(r);
+  CHECK(r->body == "100000");
+  CHECK(SliceOfThisThread() != 100000);  // only the event threads
 }
 
 TEST_CASE("a drain before Run() starts is not lost") {
