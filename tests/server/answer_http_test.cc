@@ -25,29 +25,6 @@
 namespace whyd::testing {
 namespace {
 
-std::string TempPath(const char* name) {
-  return "/tmp/whyd-test-" + std::to_string(getpid()) + "-" + name;
-}
-
-std::vector<std::vector<std::string>> Rows(const std::string& path, const char* sql) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  std::vector<std::vector<std::string>> rows;
-  sqlite3_stmt* stmt = nullptr;
-  REQUIRE(sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) == SQLITE_OK);
-  while (sqlite3_step(stmt) == SQLITE_ROW) {
-    std::vector<std::string> row;
-    for (int i = 0; i < sqlite3_column_count(stmt); ++i) {
-      const unsigned char* text = sqlite3_column_text(stmt, i);
-      row.push_back(text ? reinterpret_cast<const char*>(text) : "");
-    }
-    rows.push_back(std::move(row));
-  }
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return rows;
-}
-
 // `whyd serve --demo`, in process, on an ephemeral port.
 class DemoServer {
  public:
@@ -168,7 +145,7 @@ TEST_CASE("answers over HTTP are the bytes DumpJson writes, and feed metrics and
     CHECK(metrics.find("whyd_match_confidence_count " + std::to_string(confident) + "\n") != std::string::npos);
     server.service().FlushAuditLog();
   }
-  auto rows = Rows(audit, "SELECT endpoint, subject, causes, status FROM audit WHERE endpoint = 'ask' ORDER BY id");
+  auto rows = SqlRows(audit, "SELECT endpoint, subject, causes, status FROM audit WHERE endpoint = 'ask' ORDER BY id");
   REQUIRE(rows.size() == asks.size());
   for (size_t i = 0; i < rows.size(); ++i) {
     INFO(asks[i]);

@@ -14,29 +14,6 @@
 namespace whyd::testing {
 namespace {
 
-std::string TempPath(const char* name) {
-  return "/tmp/whyd-test-" + std::to_string(getpid()) + "-" + name;
-}
-
-std::vector<std::vector<std::string>> Rows(const std::string& path, const char* sql) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  std::vector<std::vector<std::string>> rows;
-  sqlite3_stmt* stmt = nullptr;
-  REQUIRE(sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) == SQLITE_OK);
-  while (sqlite3_step(stmt) == SQLITE_ROW) {
-    std::vector<std::string> row;
-    for (int i = 0; i < sqlite3_column_count(stmt); ++i) {
-      const unsigned char* text = sqlite3_column_text(stmt, i);
-      row.emplace_back(text ? reinterpret_cast<const char*>(text) : "");
-    }
-    rows.push_back(row);
-  }
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return rows;
-}
-
 void RemoveDb(const std::string& path) {
   for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
 }
@@ -53,7 +30,7 @@ TEST_CASE("asks are audited without the question text") {
     server.PostJson("/v1/tenants/demo/ask", "ask-key",
                     R"({"asker": "u-1", "faq": "account-locked", "subject": {"user": "u-4"}})");
     server.service().FlushAuditLog();
-    auto rows = Rows(path, "SELECT tenant, key_id, endpoint, asker, subject, faq, causes, status FROM audit ORDER BY id");
+    auto rows = SqlRows(path, "SELECT tenant, key_id, endpoint, asker, subject, faq, causes, status FROM audit ORDER BY id");
     REQUIRE(rows.size() == 2);
     CHECK(rows[0] == std::vector<std::string>{"demo", "ask", "ask", "u-2", "u-1", "learner-cannot-log-in",
                                               "account_locked,mfa_failures", "200"});
@@ -84,7 +61,7 @@ TEST_CASE("rows past the retention period are deleted") {
     REQUIRE(pruned.ok());
     CHECK(*pruned == 1);
   }
-  CHECK(Rows(path, "SELECT request_id FROM audit") == std::vector<std::vector<std::string>>{{"r2"}});
+  CHECK(SqlRows(path, "SELECT request_id FROM audit") == std::vector<std::vector<std::string>>{{"r2"}});
   RemoveDb(path);
 }
 
@@ -110,7 +87,7 @@ TEST_CASE("a writer that falls behind drops rows and counts them instead of queu
   sqlite3_close(holder);
   // Once the lock is gone the accepted rows are written, none lost.
   (*log)->Flush();
-  CHECK(Rows(path, "SELECT count(*) FROM audit")[0][0] == std::to_string(accepted));
+  CHECK(SqlRows(path, "SELECT count(*) FROM audit")[0][0] == std::to_string(accepted));
   log->reset();
   RemoveDb(path);
 }

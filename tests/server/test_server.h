@@ -6,9 +6,15 @@
 #ifndef WHYD_TESTS_SERVER_TEST_SERVER_H_
 #define WHYD_TESTS_SERVER_TEST_SERVER_H_
 
+#include <sqlite3.h>
+#include <unistd.h>
+
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
+
+#include <catch2/catch.hpp>
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -18,6 +24,31 @@
 #include "server/http_server.h"
 
 namespace whyd::testing {
+
+// A path under /tmp unique to this test process.
+inline std::string TempPath(const char* name) {
+  return "/tmp/whyd-test-" + std::to_string(getpid()) + "-" + name;
+}
+
+// Every row `sql` returns from the SQLite file at `path`, as text.
+inline std::vector<std::vector<std::string>> SqlRows(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  std::vector<std::vector<std::string>> rows;
+  sqlite3_stmt* stmt = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) == SQLITE_OK);
+  while (sqlite3_step(stmt) == SQLITE_ROW) {
+    std::vector<std::string> row;
+    for (int i = 0; i < sqlite3_column_count(stmt); ++i) {
+      const unsigned char* text = sqlite3_column_text(stmt, i);
+      row.emplace_back(text ? reinterpret_cast<const char*>(text) : "");
+    }
+    rows.push_back(std::move(row));
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return rows;
+}
 
 inline ServiceConfig TestConfig() {
   ServiceConfig config;
