@@ -589,6 +589,17 @@ TEST_CASE("a plain request answered directly gets the bytes httplib would have s
       {"two lengths", "POST /echo HTTP/1.1\r\n" + h + "Content-Length: 2\r\nContent-Length: 2\r\n\r\nhi", false},
       {"a GET with a body", "GET /hello HTTP/1.1\r\n" + h + "Content-Length: 2\r\n\r\nhi", false},
       {"an unknown method", "BREW /hello HTTP/1.1\r\n" + h + "\r\n", false},
+      {"33 header lines", "GET /headers HTTP/1.1\r\n" + h + [] {
+         std::string lines;
+         for (int i = 0; i < 32; ++i) lines += "X-H" + std::to_string(i) + ": v\r\n";
+         return lines;
+       }() + "\r\n", false},
+      {"32 header lines", "GET /headers HTTP/1.1\r\n" + h + [] {
+         std::string lines;
+         for (int i = 0; i < 31; ++i) lines += "X-H" + std::to_string(i) + ": v\r\n";
+         return lines;
+       }() + "\r\n", true},
+      {"a header line over 2 KiB", "GET /headers HTTP/1.1\r\n" + h + "X-Long: " + std::string(3000, 'v') + "\r\n\r\n", false},
   };
   auto answer = [](int port, const std::string& request) {
     RawClient client(port);
