@@ -88,6 +88,73 @@ std::string ExplainFailure(const CompiledRule& rule, const RuleOutcome& outcome)
   return out;
 }
 
+PreparedFailure PrepareFailure(const CompiledRule& rule) {
+  PreparedFailure p;
+  const auto& conditions = rule.when->conditions();
+  p.parts.reserve(conditions.size());
+  for (const Condition& c : conditions) {
+    PreparedFailure::Part part;
+    // Whether there are words depends on the operator only; which words, on
+    // the kind compared (known only from the values).
+    part.described = !FailedComparison(c.op, Kind::kInt).empty() && !c.lhs_text.empty();
+    if (!part.described) {
+      part.lead = c.text + " is false";
+    } else {
+      part.lhs_value = !IsLiteral(c.lhs_text);
+      part.rhs_value = !IsLiteral(c.rhs_text);
+      part.lead = c.lhs_text;
+      if (part.lhs_value) part.lead += ' ';
+      part.temporal_words = FailedComparison(c.op, Kind::kDate);
+      part.other_words = FailedComparison(c.op, Kind::kInt);
+      part.rhs = c.rhs_text;
+      if (part.rhs_value) part.rhs += " (";
+    }
+    p.parts.push_back(std::move(part));
+  }
+  p.fallback = "not (" + rule.when->text() + ")";
+  return p;
+}
+
+void AppendFailure(const CompiledRule& rule, const PreparedFailure& prepared, const RuleOutcome& outcome,
+                   std::string* out) {
+  const size_t start = out->size();
+  const auto& conditions = rule.when->conditions();
+  const int count = static_cast<int>(std::min(conditions.size(), prepared.parts.size()));
+  const auto& outcomes = outcome.trace.outcomes();
+  uint64_t described = 0;  // conditions below 64 already described; the rest are looked up
+  for (size_t k = 0; k < outcomes.size(); ++k) {
+    const ConditionOutcome& o = outcomes[k];
+    if (o.outcome != Tri::kFalse || o.condition < 0 || o.condition >= count) continue;
+    if (conditions[o.condition].in_lambda) continue;
+    if (o.condition < 64) {
+      const uint64_t bit = uint64_t{1} << o.condition;
+      if (described & bit) continue;
+      described |= bit;
+    } else {
+      bool seen = false;
+      for (size_t j = 0; j < k && !seen; ++j) {
+        seen = outcomes[j].condition == o.condition && outcomes[j].outcome == Tri::kFalse;
+      }
+      if (seen) continue;
+    }
+    if (out->size() != start) out->append("; ");
+    const PreparedFailure::Part& part = prepared.parts[o.condition];
+    out->append(part.lead);
+    if (!part.described) continue;
+    if (part.lhs_value) AppendPlain(o.lhs, out);
+    const Kind kind = o.lhs.kind() == Kind::kAbsent ? o.rhs.kind() : o.lhs.kind();
+    *out += ' ';
+    out->append(kind == Kind::kDate || kind == Kind::kTime ? part.temporal_words : part.other_words);
+    *out += ' ';
+    out->append(part.rhs);
+    if (part.rhs_value) {
+      AppendPlain(o.rhs, out);
+      *out += ')';
+    }
+  }
+  if (out->size() == start) out->append(prepared.fallback);
+}
+
 const Finding* Diagnosis::FindFinding(std::string_view cause) const {
   for (const Finding& f : findings) {
     if (f.cause == cause) return &f;

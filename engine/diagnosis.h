@@ -15,9 +15,11 @@
 #ifndef WHYD_ENGINE_DIAGNOSIS_H_
 #define WHYD_ENGINE_DIAGNOSIS_H_
 
+#include <cstdint>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/rule_set.h"
@@ -86,6 +88,30 @@ Diagnosis RenderDiagnosis(const DiagnosisScratch& scratch, const RenderOptions& 
 // The `because` text written from a rule's trace when the author gave none:
 // "user.subscription_end 2027-09-01 is not before today() (2026-11-29)".
 std::string ExplainFailure(const CompiledRule& rule, const RuleOutcome& outcome);
+
+// The parts of ExplainFailure's text that do not depend on the facts, worked
+// out once per rule (when the rules are loaded) rather than on every answer:
+// per condition of the rule's `when`, the text before the left value, the
+// words for each kind compared and the text before the right value.
+struct PreparedFailure {
+  struct Part {
+    bool described = false;    // a comparison with words; else "<text> is false"
+    bool lhs_value = false;    // the left side is not a literal: its value follows `lead`
+    bool rhs_value = false;    // likewise the right side, in parentheses
+    std::string lead;          // "<lhs_text>" [+ " "], or "<text> is false"
+    std::string_view temporal_words;  // "is not before" (dates and times)
+    std::string_view other_words;     // "is not less than"
+    std::string rhs;           // "<rhs_text>" [+ " ("]
+  };
+  std::vector<Part> parts;     // one per condition of the rule's `when`
+  std::string fallback;        // "not (<when>)"
+};
+PreparedFailure PrepareFailure(const CompiledRule& rule);
+
+// Appends exactly the text ExplainFailure(rule, outcome) returns, using the
+// parts prepared from the same rule, without building strings of its own.
+void AppendFailure(const CompiledRule& rule, const PreparedFailure& prepared, const RuleOutcome& outcome,
+                   std::string* out);
 
 }  // namespace whyd
 

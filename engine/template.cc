@@ -304,6 +304,10 @@ std::unique_ptr<Template> Template::Compile(std::string_view text, const Schema&
   return t;
 }
 
+bool Template::constant() const {
+  return ok() && std::none_of(pieces_.begin(), pieces_.end(), [](const Piece& p) { return p.hole != nullptr; });
+}
+
 void Template::Render(const EvalContext& ctx, std::string* out) const {
   if (!ok()) return;
   // A rendering is about as long as its template: grow the string once, not

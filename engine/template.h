@@ -34,6 +34,9 @@ class Template {
   const std::string& text() const { return text_; }
   // Every fact path the holes read, without duplicates.
   const std::vector<std::string>& paths() const { return paths_; }
+  // True when the text has no holes: Render appends the same text whatever
+  // the facts (and reads nothing of the EvalContext).
+  bool constant() const;
 
   // Appends the rendered text to *out. Holes that build lists or strings use
   // ctx.scratch.
