@@ -231,6 +231,7 @@ const Record* ResolveUser(const TenantView& view, std::string_view id_or_email) 
 struct AnswerParts {
   int64_t now = 0;
   const FaqDef* faq = nullptr;  // null: no FAQ matched
+  const std::string* answer_json = nullptr;  // the FAQ's answer, escaped at load (Rulebook::AnswerJson)
   double confidence = 0;
   const std::vector<FaqChoice>* alternatives = nullptr;  // null: none
   const std::vector<std::string>* matched = nullptr;     // null: no question was matched (the FAQ was given)
@@ -284,7 +285,11 @@ std::string WriteAnswer(const AnswerParts& a) {
   }
   out.EndArray();
   out.Key<"answer">();
-  out.String(a.faq ? std::string_view(a.faq->answer) : std::string_view());
+  if (a.answer_json != nullptr) {
+    out.Raw(*a.answer_json);
+  } else {
+    out.String(a.faq ? std::string_view(a.faq->answer) : std::string_view());
+  }
   out.Key<"as_of">();
   out.String(FormatTimestampIso(a.now));
   out.Key<"checked">();
@@ -401,6 +406,7 @@ StatusOr<std::string> Answerer::AskJson(const Rulebook& rules, const AskRequest&
     return WriteAnswer(answer);
   }
   answer.faq = faq;
+  answer.answer_json = rules.AnswerJson(*faq);
   answer.confidence = confidence;
 
   // 2. What the question says.

@@ -75,6 +75,11 @@ class Rulebook {
 
   MatchOutcome Match(std::string_view question) const;
 
+  // The FAQ's answer text as a JSON string literal (quoted and escaped, as
+  // AppendJsonString writes it), escaped once at load; null for an FAQ that
+  // is not this rulebook's.
+  const std::string* AnswerJson(const FaqDef& faq) const;
+
   // Runs every rule of the FAQ over the facts in `ctx` and writes the
   // answer's "findings", "checked", "unknown" and "suppressed" to `out`,
   // evidence passed through `filter`.
