@@ -35,20 +35,29 @@ void* FactArena::Allocate(size_t bytes, size_t align) {
   return resource_.allocate(bytes == 0 ? 1 : bytes, align);
 }
 
+// A record and its fields, and a list and its items, are one allocation each
+// (the same bytes as two, half the bookkeeping); "absent" is all zero bytes,
+// so fields and items are cleared with one memset.
+static_assert(static_cast<int>(Kind::kAbsent) == 0, "an all-zero Value must be absent");
+static_assert(alignof(Record) >= alignof(Value) && sizeof(Record) % alignof(Value) == 0);
+static_assert(alignof(List) >= alignof(Value) && sizeof(List) % alignof(Value) == 0);
+
 Record* FactArena::NewRecord(const RecordType* type) {
-  auto* record = static_cast<Record*>(Allocate(sizeof(Record), alignof(Record)));
-  const int n = type->field_count();
-  auto* fields = static_cast<Value*>(Allocate(sizeof(Value) * n, alignof(Value)));
-  for (int i = 0; i < n; ++i) new (&fields[i]) Value();
+  const size_t n = static_cast<size_t>(type->field_count());
+  void* block = Allocate(sizeof(Record) + sizeof(Value) * n, alignof(Record));
+  auto* record = static_cast<Record*>(block);
+  auto* fields = reinterpret_cast<Value*>(static_cast<char*>(block) + sizeof(Record));
+  std::memset(static_cast<void*>(fields), 0, sizeof(Value) * n);
   record->type = type;
   record->fields = fields;
   return record;
 }
 
 List* FactArena::NewList(size_t size, Value** items) {
-  auto* list = static_cast<List*>(Allocate(sizeof(List), alignof(List)));
-  auto* storage = static_cast<Value*>(Allocate(sizeof(Value) * size, alignof(Value)));
-  for (size_t i = 0; i < size; ++i) new (&storage[i]) Value();
+  void* block = Allocate(sizeof(List) + sizeof(Value) * size, alignof(List));
+  auto* list = static_cast<List*>(block);
+  auto* storage = reinterpret_cast<Value*>(static_cast<char*>(block) + sizeof(List));
+  std::memset(static_cast<void*>(storage), 0, sizeof(Value) * size);
   list->items = storage;
   list->size = static_cast<uint32_t>(size);
   *items = storage;
@@ -56,9 +65,12 @@ List* FactArena::NewList(size_t size, Value** items) {
 }
 
 List* FactArena::NewList(const Value* items, size_t size) {
-  Value* storage = nullptr;
-  List* list = NewList(size, &storage);
-  for (size_t i = 0; i < size; ++i) storage[i] = items[i];
+  void* block = Allocate(sizeof(List) + sizeof(Value) * size, alignof(List));
+  auto* list = static_cast<List*>(block);
+  auto* storage = reinterpret_cast<Value*>(static_cast<char*>(block) + sizeof(List));
+  if (size != 0) std::memcpy(static_cast<void*>(storage), items, sizeof(Value) * size);
+  list->items = storage;
+  list->size = static_cast<uint32_t>(size);
   return list;
 }
 

@@ -88,7 +88,7 @@ bool EncodeRecord(const Record& record, std::string* out) {
   return true;
 }
 
-bool RecordReader::ReadVarint(uint64_t* v) {
+bool RecordReader::ReadLongVarint(uint64_t* v) {
   uint64_t result = 0;
   for (int shift = 0; shift < 64 && p_ < end_; shift += 7) {
     const auto byte = static_cast<unsigned char>(*p_++);
@@ -156,16 +156,17 @@ bool RecordReader::ReadValue(bool in_list, FactArena& arena, Value* out) {
 Record* RecordReader::Next(const RecordType* type, FactArena& arena) {
   uint64_t count = 0;
   if (!ok_ || !ReadVarint(&count)) return nullptr;
+  const auto field_count = static_cast<uint64_t>(type->field_count());
   Record* r = arena.NewRecord(type);
+  // Each value is decoded straight into its field (a record is discarded whole
+  // when its bytes are malformed, so a half-written field is never seen).
+  Value* fields = r->fields;
   for (uint64_t i = 0; i < count; ++i) {
     uint64_t field = 0;
-    Value v;
-    if (!ReadVarint(&field) || field >= static_cast<uint64_t>(type->field_count()) ||
-        !ReadValue(false, arena, &v)) {
+    if (!ReadVarint(&field) || field >= field_count || !ReadValue(false, arena, &fields[field])) {
       ok_ = false;
       return nullptr;
     }
-    r->set(static_cast<int>(field), v);
   }
   return r;
 }

@@ -37,11 +37,20 @@ class RecordReader {
   // The next record, as a Record of `type` in `arena`; null when the bytes are
   // exhausted or malformed (then ok() is false).
   Record* Next(const RecordType* type, FactArena& arena);
-  bool ReadVarint(uint64_t* v);
+  // Inline for the common one-byte varint (field indexes, counts, small
+  // lengths); longer ones take the out-of-line loop.
+  bool ReadVarint(uint64_t* v) {
+    if (p_ != end_ && static_cast<unsigned char>(*p_) < 0x80) {
+      *v = static_cast<unsigned char>(*p_++);
+      return true;
+    }
+    return ReadLongVarint(v);
+  }
   bool ok() const { return ok_; }
   bool done() const { return p_ == end_; }
 
  private:
+  bool ReadLongVarint(uint64_t* v);
   // One value (kind byte and payload); lists only at the top level.
   bool ReadValue(bool in_list, FactArena& arena, Value* out);
 

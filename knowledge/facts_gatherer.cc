@@ -54,18 +54,27 @@ Value RecentSignIns(const Record& user, int64_t now, FactArena& arena) {
   return Value::OfList(arena.NewList(list.items + begin, end - begin));
 }
 
+const std::vector<const Record*>& NoEmployers() {
+  static const std::vector<const Record*> none;
+  return none;
+}
+
 Value EligibleEmployers(const TenantView& tenant, const Record& learner, int64_t now,
                         FactArena& arena) {
   const AccountFields& F = Fields();
   std::string_view org = Str(learner, F.u.organisation_id);
-  std::vector<Value> out;
-  if (!org.empty()) {
-    for (const Record* e : tenant.EmployersOf(org)) {
-      if (IsInactive(*e, now) || !ShareGroupTree(*e, learner)) continue;
-      out.push_back(Value::OfRecord(BuildUserFacts(tenant, *e, now, 0, arena)));
-    }
+  const std::vector<const Record*>& employers = org.empty() ? NoEmployers() : tenant.EmployersOf(org);
+  // Room for every employer of the organisation, straight in the arena (no
+  // heap vector per learner); the list is cut to the eligible ones.
+  Value* items = nullptr;
+  List* list = arena.NewList(employers.size(), &items);
+  uint32_t eligible = 0;
+  for (const Record* e : employers) {
+    if (IsInactive(*e, now) || !ShareGroupTree(*e, learner)) continue;
+    items[eligible++] = Value::OfRecord(BuildUserFacts(tenant, *e, now, 0, arena));
   }
-  return Value::OfList(arena.NewList(out.data(), out.size()));
+  list->size = eligible;
+  return Value::OfList(list);
 }
 
 StatusOr<const Record*> FindSubject(const TenantView& tenant, std::string_view id,

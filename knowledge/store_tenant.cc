@@ -551,9 +551,17 @@ void TenantView::AttachRelatedRecords(const Record& user, Record* facts, FactAre
   if (index < 0) return;
   RecordReader reader(rep_->related[static_cast<size_t>(index)]);
   const Record* newest_activation = nullptr;
+  // Most users have no records in most collections: their empty lists share
+  // one read-only List instead of taking an allocation each.
+  static const Value kNoItem;
+  static const List kEmptyList{&kNoItem, 0};
   for (const RelatedCollection& c : RelatedCollections()) {
     uint64_t count = 0;
     if (!reader.done() && !reader.ReadVarint(&count)) count = 0;
+    if (count == 0) {
+      facts->set(c.user_field, Value::OfList(&kEmptyList));
+      continue;
+    }
     Value* items = nullptr;
     List* list = arena.NewList(count, &items);
     for (uint64_t k = 0; k < count; ++k) {

@@ -169,6 +169,33 @@ TEST_CASE("related records are attached only to the view's own users", "[store][
   CHECK(l1->get(F.u.sign_ins).is_absent());
 }
 
+TEST_CASE("a user with no related records gets five empty lists, not absent fields", "[store][view]") {
+  auto store = testing::OpenMemoryStore();
+  REQUIRE(store->ImportSnapshot(testing::MiniSnapshot().dump()).ok());
+  auto view = store->Tenant("acme");
+  const AccountFields& F = Fields();
+  FactArena arena;
+  const Record* l2 = view->FindUser("l-2");
+  REQUIRE(l2 != nullptr);
+  Record* facts = arena.NewRecord(F.user);
+  view->AttachRelatedRecords(*l2, facts, arena);
+  for (int field : {F.u.programmes, F.u.ilr_episodes, F.u.documents, F.u.emails, F.u.sign_ins}) {
+    INFO("field " << field);
+    REQUIRE(facts->get(field).kind() == Kind::kList);
+    CHECK(facts->get(field).as_list()->size == 0);
+    CHECK(facts->get(field).as_list()->begin() == facts->get(field).as_list()->end());
+  }
+  CHECK(facts->get(F.u.newest_activation_email).is_null());
+  // A user with records in some collections only: the others are empty, the
+  // filled ones hold every record.
+  const Record* l1 = view->FindUser("l-1");
+  Record* l1_facts = arena.NewRecord(F.user);
+  view->AttachRelatedRecords(*l1, l1_facts, arena);
+  CHECK(l1_facts->get(F.u.programmes).as_list()->size == 1);
+  CHECK(l1_facts->get(F.u.emails).as_list()->size == 3);
+  CHECK(l1_facts->get(F.u.documents).as_list()->size == 0);
+}
+
 TEST_CASE("a stored row damaged outside whyd fails the open, naming the table", "[store][view]") {
   const testing::TempDb db_file("damaged");
   const std::string& path = db_file.path();
