@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <optional>
+#include <span>
 #include <random>
 #include <cctype>
 #include <thread>
@@ -52,14 +53,52 @@ std::string GenerateRequestId() {
   return id;
 }
 
+}  // namespace
+
+// A request's headers: httplib's multimap of them, or, for a request the
+// transport answered directly, the header lines it split (transport.h).
+class HttpService::RequestHeaders {
+ public:
+  explicit RequestHeaders(const httplib::Request& req) : req_(&req) {}
+  explicit RequestHeaders(std::span<const Transport::HeaderView> lines) : lines_(lines) {}
+
+  // The value of the first header of this name (any case), as httplib's
+  // get_header_value; empty when there is none.
+  std::string_view Get(std::string_view name) const {
+    if (req_ != nullptr) {
+      auto it = req_->headers.find(std::string(name));
+      return it != req_->headers.end() ? std::string_view(it->second) : std::string_view();
+    }
+    for (const Transport::HeaderView& line : lines_) {
+      if (SameHeaderName(line.name, name)) return line.value;
+    }
+    return {};
+  }
+
+ private:
+  static bool SameHeaderName(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+      if ((a[i] | 0x20) != (b[i] | 0x20)) return false;  // header names are tokens: letters, digits, '-', '_'
+    }
+    return true;
+  }
+
+  const httplib::Request* req_ = nullptr;
+  std::span<const Transport::HeaderView> lines_;
+};
+
+namespace {
+
 // X-Request-Id when it is safe, else the trace id of a W3C traceparent
 // ("00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>"), else a new id.
-std::string RequestIdFor(const httplib::Request& req) {
-  std::string id = req.get_header_value("X-Request-Id");
+template <typename Headers>
+std::string RequestIdFor(const Headers& headers) {
+  std::string id(headers.Get("X-Request-Id"));
   if (IsSafeRequestId(id)) return id;
-  const std::string traceparent = req.get_header_value("traceparent");
+  const std::string_view traceparent = headers.Get("traceparent");
   if (traceparent.size() >= 55 && traceparent[2] == '-' && traceparent[35] == '-') {
-    std::string trace = traceparent.substr(3, 32);
+    std::string trace(traceparent.substr(3, 32));
     if (trace.find_first_not_of("0123456789abcdef") == std::string::npos &&
         trace != std::string(32, '0')) {
       return trace;
@@ -68,8 +107,8 @@ std::string RequestIdFor(const httplib::Request& req) {
   return GenerateRequestId();
 }
 
-bool IsJsonContentType(const std::string& header) {
-  std::string media = header.substr(0, header.find(';'));
+bool IsJsonContentType(std::string_view header) {
+  std::string media(header.substr(0, header.find(';')));
   while (!media.empty() && media.back() == ' ') media.pop_back();
   for (char& c : media) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return media == "application/json" ||
@@ -110,6 +149,7 @@ void SetBody(httplib::Response& res, std::string body, std::string_view content_
 
 struct HttpService::Exchange {
   const httplib::Request& req;
+  const RequestHeaders& headers;  // read these, not req.headers (empty on the direct path)
   httplib::Response& res;
   const char* route;
   std::string request_id;
@@ -174,15 +214,15 @@ bool HttpService::MatchTemplate(std::string_view path_template, std::string_view
   return path.empty();
 }
 
-void HttpService::Route(const httplib::Request& req, httplib::Response& res) {
+void HttpService::Route(const httplib::Request& req, const RequestHeaders& headers, httplib::Response& res) {
   const std::string_view method = req.method == "HEAD" ? std::string_view("GET") : std::string_view(req.method);
   std::string param;
   for (const RouteDef& r : Table()) {
     if (method == r.method && MatchTemplate(r.path, req.path, &param)) {
-      return Dispatch(r.path, r.fn, req, res, std::move(param));
+      return Dispatch(r.path, r.fn, req, headers, res, std::move(param));
     }
   }
-  Dispatch("(unmatched)", &HttpService::HandleUnmatched, req, res, {});
+  Dispatch("(unmatched)", &HttpService::HandleUnmatched, req, headers, res, {});
 }
 
 const std::vector<RouteInfo>& HttpService::Routes() {
@@ -228,8 +268,11 @@ void HttpService::InstallRoutes() {
   // reads and hands to Route() itself; the rest (compressed answers, ranges,
   // chunked bodies, anything unusual) go through httplib, whose own regex
   // routing is bypassed by catch-all routes.
-  http_->set_direct_handler([this](const httplib::Request& req, httplib::Response& res) { Route(req, res); });
-  auto route = [this](const httplib::Request& req, httplib::Response& res) { Route(req, res); };
+  http_->set_direct_handler(
+      [this](const httplib::Request& req, std::span<const Transport::HeaderView> lines, httplib::Response& res) {
+        Route(req, RequestHeaders(lines), res);
+      });
+  auto route = [this](const httplib::Request& req, httplib::Response& res) { Route(req, RequestHeaders(req), res); };
   http_->Get(".*", route);
   http_->Post(".*", route);
   http_->Put(".*", route);
@@ -242,7 +285,8 @@ void HttpService::InstallRoutes() {
   http_->set_error_handler(httplib::Server::HandlerWithResponse(
       [this](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    Exchange ex{req, res, "(transport)", RequestIdFor(req), std::chrono::steady_clock::now()};
+    const RequestHeaders headers(req);
+    Exchange ex{req, headers, res, "(transport)", RequestIdFor(headers), std::chrono::steady_clock::now()};
     const char* detail = res.status == 413 ? "the request body is larger than the server accepts"
                                            : "the request could not be read";
     SendProblem(ex, res.status, detail);
@@ -251,15 +295,16 @@ void HttpService::InstallRoutes() {
   }));
   http_->set_exception_handler(
       [this](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
-        Exchange ex{req, res, "(exception)", RequestIdFor(req), std::chrono::steady_clock::now()};
+        const RequestHeaders headers(req);
+        Exchange ex{req, headers, res, "(exception)", RequestIdFor(headers), std::chrono::steady_clock::now()};
         SendProblem(ex, 500, "internal error");
         Finish(ex);
       });
 }
 
 void HttpService::Dispatch(const char* route, RouteFn fn, const httplib::Request& req,
-                           httplib::Response& res, std::string param) {
-  Exchange ex{req, res, route, RequestIdFor(req), std::chrono::steady_clock::now()};
+                           const RequestHeaders& headers, httplib::Response& res, std::string param) {
+  Exchange ex{req, headers, res, route, RequestIdFor(headers), std::chrono::steady_clock::now()};
   ex.param = std::move(param);
   try {
     (this->*fn)(ex);
@@ -312,14 +357,14 @@ void HttpService::SendReply(Exchange& ex, Reply reply) {
 
 bool HttpService::Authorize(Exchange& ex, unsigned scope) {
   ex.ring = keys_.load();
-  const std::string header = ex.req.get_header_value("Authorization");
+  const std::string_view header = ex.headers.Get("Authorization");
   return Admit(ex, ex.tenant.empty() ? ex.ring->AuthorizeAnyTenant(header, scope)
                                      : ex.ring->Authorize(header, ex.tenant, scope));
 }
 
 bool HttpService::AuthorizeOperator(Exchange& ex) {
   ex.ring = keys_.load();
-  return Admit(ex, ex.ring->AuthorizeOperator(ex.req.get_header_value("Authorization")));
+  return Admit(ex, ex.ring->AuthorizeOperator(ex.headers.Get("Authorization")));
 }
 
 bool HttpService::Admit(Exchange& ex, StatusOr<const ApiKey*> key) {
@@ -341,7 +386,7 @@ bool HttpService::ParseJsonBody(Exchange& ex, size_t limit, nlohmann::json* out)
                              " bytes; this endpoint accepts at most " + std::to_string(limit));
     return false;
   }
-  if (!IsJsonContentType(ex.req.get_header_value("Content-Type"))) {
+  if (!IsJsonContentType(ex.headers.Get("Content-Type"))) {
     SendProblem(ex, 415, "send the body as Content-Type: application/json");
     return false;
   }
@@ -439,8 +484,8 @@ void HttpService::HandleTriage(Exchange& ex) {
   if (auto errors = CheckTriageRequest(request); !errors.empty()) {
     return SendProblem(ex, 422, "the triage request is invalid", errors);
   }
-  std::string delivery = ex.req.get_header_value("Idempotency-Key");
-  if (delivery.empty()) delivery = ex.req.get_header_value("X-Delivery-Id");
+  std::string delivery(ex.headers.Get("Idempotency-Key"));
+  if (delivery.empty()) delivery = ex.headers.Get("X-Delivery-Id");
   const std::string cache_key = ex.tenant + '\n' + ex.key->id + '\n' + delivery;
   if (!delivery.empty()) {
     CachedResponse cached;

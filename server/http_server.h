@@ -103,18 +103,19 @@ class HttpService {
 
  private:
   struct Exchange;  // per-request state: ids, timing, tenant, key
+  class RequestHeaders;  // a request's headers, wherever the transport left them
   using RouteFn = void (HttpService::*)(Exchange&);
   struct RouteDef;
   static const std::vector<RouteDef>& Table();
 
   void InstallRoutes();
   // Finds the route of a request and dispatches it, or answers 404/405.
-  void Route(const httplib::Request& req, httplib::Response& res);
+  void Route(const httplib::Request& req, const RequestHeaders& headers, httplib::Response& res);
   // Whether `path` fits a route template such as "/v1/tenants/{tenant}/ask";
   // sets *param (when given) to the value of its one {parameter}.
   static bool MatchTemplate(std::string_view path_template, std::string_view path, std::string* param);
-  void Dispatch(const char* route, RouteFn fn, const httplib::Request& req, httplib::Response& res,
-                std::string param);
+  void Dispatch(const char* route, RouteFn fn, const httplib::Request& req, const RequestHeaders& headers,
+                httplib::Response& res, std::string param);
   void Finish(Exchange& ex);
 
   // Route handlers.

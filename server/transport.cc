@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <string>
@@ -76,6 +77,19 @@ bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
     if (x != b[i]) return false;
   }
   return true;
+}
+
+// httplib's header order (detail::ci): names compared byte by byte, ASCII
+// letters folded to lower case, a name before any longer one it begins.
+bool HeaderNameLess(std::string_view a, std::string_view b) {
+  const size_t n = std::min(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i) {
+    unsigned char x = static_cast<unsigned char>(a[i]), y = static_cast<unsigned char>(b[i]);
+    if (x >= 'A' && x <= 'Z') x = static_cast<unsigned char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<unsigned char>(y - 'A' + 'a');
+    if (x != y) return x < y;
+  }
+  return a.size() < b.size();
 }
 
 std::string_view Trim(std::string_view s) {
@@ -203,7 +217,7 @@ struct Transport::RequestHead {
   bool plain = false;
   std::string_view method, target;
   size_t header_count = 0;
-  std::string_view names[kMaxDirectHeaders], values[kMaxDirectHeaders];
+  HeaderView headers[kMaxDirectHeaders];
 };
 
 // One open connection. Fields other than the atomics belong to the thread
@@ -592,9 +606,7 @@ Transport::Readiness Transport::Inspect(const Connection& conn, RequestHead* out
       plain = false;
       continue;
     }
-    h.names[h.header_count] = name;
-    h.values[h.header_count] = value;
-    ++h.header_count;
+    h.headers[h.header_count++] = HeaderView{name, value};
   }
   if (body_length > kEventThreadBodyLimit) return Readiness::kOnOwnThread;
   if (bytes.size() - h.head_length < body_length) return Readiness::kIncomplete;
@@ -630,35 +642,50 @@ bool Transport::AnswerDirect(Connection* conn, const RequestHead& head) {
   req.target.assign(head.target);
   req.path = req.target;
   req.version = "HTTP/1.1";
-  for (size_t i = 0; i < head.header_count; ++i) {
-    req.headers.emplace(std::string(head.names[i]), std::string(head.values[i]));
-  }
   req.body.assign(conn->in, conn->in_pos + head.head_length, head.body_length);
-  conn->in_pos += head.head_length + head.body_length;
 
   httplib::Response res;
-  direct_(req, res);
+  direct_(req, std::span<const HeaderView>(head.headers, head.header_count), res);
+  conn->in_pos += head.head_length + head.body_length;  // the views above are done with
   if (res.status == -1) res.status = 200;
   // Looked at after the handler: a drain that began meanwhile ends the
   // connection with this answer.
   const bool last = ++conn->answered >= keep_alive_max_count_ || draining();
 
   // As httplib's write_response_core and apply_ranges, for a response with
-  // its body in memory and a request that asked for no range or encoding.
-  if (last) {
-    res.set_header("Connection", "close");
-  } else {
-    res.set_header("Keep-Alive", "timeout=" + std::to_string(keep_alive_timeout_sec_) +
-                                     ", max=" + std::to_string(keep_alive_max_count_));
-  }
-  if (!res.body.empty()) {
-    if (!res.has_header("Content-Type")) res.set_header("Content-Type", "text/plain");
-    res.set_header("Content-Length", std::to_string(res.body.size()));
-  } else if (!res.has_header("Content-Length")) {
-    res.set_header("Content-Length", "0");
+  // its body in memory and a request that asked for no range or encoding:
+  // the headers httplib would add, written where its multimap would have
+  // put them (in case-insensitive order, after any the handler set under the
+  // same name), without inserting them into it.
+  bool has_type = false, has_length = false, has_ranges = false;
+  for (const auto& [name, value] : res.headers) {
+    has_type = has_type || EqualsIgnoringCase(name, "content-type");
+    has_length = has_length || EqualsIgnoringCase(name, "content-length");
+    has_ranges = has_ranges || EqualsIgnoringCase(name, "accept-ranges");
   }
   const bool head_request = req.method == "HEAD";
-  if (head_request && !res.has_header("Accept-Ranges")) res.set_header("Accept-Ranges", "bytes");
+  char length[24];
+  HeaderView added[4];  // kept in case-insensitive order of name
+  size_t added_count = 0;
+  auto add = [&](std::string_view name, std::string_view value) {
+    size_t at = added_count++;
+    for (; at > 0 && HeaderNameLess(name, added[at - 1].name); --at) added[at] = added[at - 1];
+    added[at] = HeaderView{name, value};
+  };
+  std::string keep_alive;
+  if (last) {
+    add("Connection", "close");
+  } else {
+    keep_alive = "timeout=" + std::to_string(keep_alive_timeout_sec_) + ", max=" + std::to_string(keep_alive_max_count_);
+    add("Keep-Alive", keep_alive);
+  }
+  if (!res.body.empty()) {
+    if (!has_type) add("Content-Type", "text/plain");
+    add("Content-Length", std::string_view(length, std::to_chars(length, length + sizeof length, res.body.size()).ptr - length));
+  } else if (!has_length) {
+    add("Content-Length", "0");
+  }
+  if (head_request && !has_ranges) add("Accept-Ranges", "bytes");
 
   std::string& out = conn->out;
   out += "HTTP/1.1 ";
@@ -666,12 +693,20 @@ bool Transport::AnswerDirect(Connection* conn, const RequestHead& head) {
   out += ' ';
   out += StatusMessage(res.status);
   out += "\r\n";
-  for (const auto& [name, value] : res.headers) {
+  auto write = [&out](std::string_view name, std::string_view value) {
     out += name;
     out += ": ";
     out += value;
     out += "\r\n";
+  };
+  size_t next_added = 0;
+  for (const auto& [name, value] : res.headers) {
+    for (; next_added < added_count && HeaderNameLess(added[next_added].name, name); ++next_added) {
+      write(added[next_added].name, added[next_added].value);
+    }
+    write(name, value);
   }
+  for (; next_added < added_count; ++next_added) write(added[next_added].name, added[next_added].value);
   out += "\r\n";
   if (!head_request) out += res.body;
   ConnectionStream stream(*conn, Millis(read_timeout_sec_, read_timeout_usec_),

@@ -46,6 +46,7 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <span>
 #include <string_view>
 #include <thread>
 #include <unordered_set>
@@ -69,10 +70,21 @@ class Transport : public httplib::Server {
 
   void set_slow_route_predicate(SlowRoutePredicate predicate) { slow_route_ = std::move(predicate); }
 
+  // One header line of a plain request, pointing into the connection's
+  // buffer: the name as the client spelt it, the value as httplib would store
+  // it. Valid for the duration of the direct handler's call.
+  struct HeaderView {
+    std::string_view name;
+    std::string_view value;
+  };
+
   // Answers plain requests (see the top of this file) without httplib's
   // routing. It must route every request itself, as httplib's handlers would;
-  // set it before Run().
-  using DirectHandler = std::function<void(const httplib::Request&, httplib::Response&)>;
+  // set it before Run(). `req` has the method, target, path, version and body
+  // but no headers: they are in `headers`, in the order sent (httplib's
+  // case-folding multimap of them cost more than a plain request's routing).
+  using DirectHandler =
+      std::function<void(const httplib::Request&, std::span<const HeaderView> headers, httplib::Response&)>;
   void set_direct_handler(DirectHandler handler) { direct_ = std::move(handler); }
 
   // httplib listens with a backlog of 5: when more clients connect at once

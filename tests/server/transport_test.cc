@@ -118,9 +118,16 @@ class TransportFixture {
     transport_.Delete(".*", Route);
     transport_.Options(".*", Route);
     if (direct) {
-      transport_.set_direct_handler([this](const httplib::Request& req, httplib::Response& res) {
+      transport_.set_direct_handler([this](const httplib::Request& req,
+                                           std::span<const Transport::HeaderView> headers,
+                                           httplib::Response& res) {
         ++direct_count_;
-        Route(req, res);
+        // The direct path hands over the header lines instead of filling
+        // req.headers; fill them as httplib would, for Route() to read.
+        CHECK(req.headers.empty());
+        httplib::Request with_headers = req;
+        for (const Transport::HeaderView& h : headers) with_headers.headers.emplace(h.name, h.value);
+        Route(with_headers, res);
       });
     }
     port_ = transport_.bind_to_any_port("127.0.0.1");
