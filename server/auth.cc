@@ -5,6 +5,8 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <memory>
+
 namespace whyd {
 
 namespace {
@@ -22,9 +24,17 @@ const EVP_MD* Sha256Algorithm() {
 Sha256Digest Sha256(std::string_view data) {
   Sha256Digest digest{};
   unsigned int length = 0;
-  // EVP_Digest with a fetched EVP_MD cannot fail short of memory exhaustion; a
+  // One context per thread, reset by each init: EVP_Digest would allocate,
+  // initialise and free a context for every request's key.
+  struct ContextDeleter {
+    void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+  };
+  thread_local std::unique_ptr<EVP_MD_CTX, ContextDeleter> ctx(EVP_MD_CTX_new());
+  // With a fetched EVP_MD these cannot fail short of memory exhaustion; a
   // zero digest then matches no configured key.
-  if (EVP_Digest(data.data(), data.size(), digest.data(), &length, Sha256Algorithm(), nullptr) != 1) {
+  if (ctx == nullptr || EVP_DigestInit_ex2(ctx.get(), Sha256Algorithm(), nullptr) != 1 ||
+      EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx.get(), digest.data(), &length) != 1) {
     digest.fill(0);
   }
   return digest;
