@@ -111,6 +111,13 @@ TEST_CASE("new keys are random, url-safe and hash to 64 hex digits") {
   }
   CHECK(keys.size() == 100);
   CHECK(HexDigest(Sha256("abc")) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  // The thread's digest context is reused: each digest starts afresh.
+  CHECK(HexDigest(Sha256("")) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  CHECK(HexDigest(Sha256("abc")) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  std::string long_input(1000, 'a');
+  const std::string first = HexDigest(Sha256(long_input));
+  CHECK(HexDigest(Sha256(long_input)) == first);
+  CHECK(first != HexDigest(Sha256(long_input + "a")));
 }
 
 }  // namespace
