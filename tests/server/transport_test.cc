@@ -58,6 +58,9 @@ uint64_t SliceOfThisThread() {
 //   GET  /headers      the request headers the handler saw, one per line
 //   GET  /problem      422, a problem body and an extra header
 //   GET  /empty        204 with no body
+//   GET  /mixed        headers that sort among those the transport adds, in
+//                      any case, some under the same names ("/mixed/empty":
+//                      the same with no body)
 //   GET  /slice        SliceOfThisThread() of the thread that answered
 //   anything else      404 "no such route"
 void Route(const httplib::Request& req, httplib::Response& res) {
@@ -88,6 +91,15 @@ void Route(const httplib::Request& req, httplib::Response& res) {
     res.set_header("X-Extra", "yes");
   } else if (get && req.path == "/empty") {
     res.status = 204;
+  } else if (get && (req.path == "/mixed" || req.path == "/mixed/empty")) {
+    if (req.path == "/mixed") res.body = "mixed";
+    res.set_header("zeta", "last");
+    res.set_header("content-language", "en");    // before Content-Length
+    res.set_header("CONTENT-LENGTH", "5");       // the transport adds its own after it
+    res.set_header("Accept-Ranges", "none");     // the transport adds none for HEAD
+    res.set_header("Age", "1");
+    res.set_header("keep-alive", "from-handler");  // the transport's follows it
+    res.set_header("Content-TYPE", "text/x-mixed");
   } else if (get && req.path == "/slice") {
     res.set_content(std::to_string(SliceOfThisThread()), "text/plain");
   } else {
@@ -579,6 +591,10 @@ TEST_CASE("a plain request answered directly gets the bytes httplib would have s
       {"a 204 with no body", "GET /empty HTTP/1.1\r\n" + h + "\r\n", true},
       {"HEAD of a 204", "HEAD /empty HTTP/1.1\r\n" + h + "\r\n", true},
       {"an unknown path", "GET /nowhere/at.all HTTP/1.1\r\n" + h + "\r\n", true},
+      {"handler headers among the added ones", "GET /mixed HTTP/1.1\r\n" + h + "\r\n", true},
+      {"HEAD, handler headers among the added ones", "HEAD /mixed HTTP/1.1\r\n" + h + "\r\n", true},
+      {"handler headers, no body", "GET /mixed/empty HTTP/1.1\r\n" + h + "\r\n", true},
+      {"HEAD, handler headers, no body", "HEAD /mixed/empty HTTP/1.1\r\n" + h + "\r\n", true},
       {"the headers the handler sees",
        "GET /headers HTTP/1.1\r\n" + h + "Authorization: Bearer abc.def\r\nX-Two: a\r\nx-two:  b \t\r\nX-Empty-Looking: -\r\n\r\n", true},
       // These leave the direct path; both transports answer through httplib.
