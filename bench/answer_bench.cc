@@ -4,7 +4,7 @@
 // (the packs under rules/, the demo tenant in an in-memory store, the clock
 // fixed at the snapshot's as_of), and each iteration answers the next of the
 // 48 asks of bench/ask_rotate.lua with WHYD_USERS=demo (6 questions x 8
-// asker/subject pairs of the demo cast): parse the body, check its shape,
+// asker/subject pairs of the demo cast): read the body (ParsePlainAskBody),
 // DiagnosisBackend::Ask, and take the answer's text (or serialise a tree
 // body with DumpJson), as HttpService::HandleAsk does.
 //
@@ -25,14 +25,15 @@
 #include <cstring>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "knowledge/store.h"
+#include "server/ask_body.h"
 #include "server/diagnosis_backend.h"
 #include "server/json_writer.h"
-#include "server/request_shape.h"
 #include "server/rulebook.h"
 
 namespace {
@@ -111,10 +112,10 @@ const std::vector<std::string>& Bodies() {
 // Not inlined, so that callgrind can count exactly this (--toggle-collect).
 [[gnu::noinline]] std::string AnswerOne(whyd::Backend& backend, const std::string& body) {
   static const whyd::CallContext context{"bench", "demo", true};
-  whyd::StatusOr<nlohmann::json> request = whyd::ParseJsonBody(body);
-  if (!request.ok()) Die(request.status().ToString());
-  if (!whyd::CheckAskRequest(*request).empty()) Die("invalid ask: " + body);
-  whyd::Reply reply = backend.Ask("demo", *request, context);
+  std::optional<whyd::AskRequest> request = whyd::ParsePlainAskBody(body);
+  if (!request) Die("not an ordinary ask: " + body);
+  request->tenant = "demo";
+  whyd::Reply reply = backend.Ask(*request, context);
   if (!reply.ok()) Die("ask failed: " + body + ": " + reply.status.ToString());
   if (!reply.body_text.empty()) return std::move(reply.body_text);
   return whyd::DumpJson(reply.body);

@@ -10,8 +10,11 @@ namespace {
 
 nlohmann::json Answer() {
   whyd::FakeBackend backend;
-  whyd::Reply reply = backend.Ask("demo", {{"asker", "u-1"}, {"question", "why can't I log in?"}},
-                                  whyd::CallContext{"bench", "key", true});
+  whyd::AskRequest request;
+  request.tenant = "demo";
+  request.asker = "u-1";
+  request.question = "why can't I log in?";
+  whyd::Reply reply = backend.Ask(request, whyd::CallContext{"bench", "key", true});
   return reply.body;
 }
 

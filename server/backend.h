@@ -4,8 +4,9 @@
 // scopes, body limits, content types, the JSON shape of requests (field types,
 // required fields, JSON paths in errors), problem+json, logs and metrics. A
 // Backend owns meaning: question matching, visibility, the store, the rules.
-// The server hands a Backend request bodies whose shape it has already checked,
-// and maps the Reply's Status to an HTTP status:
+// The server hands a Backend request bodies whose shape it has already checked
+// (an ask as the AskRequest it read from the body), and maps the Reply's
+// Status to an HTTP status:
 //
 //   kInvalidArgument    422 (with `errors`)      kNotFound           404
 //   kPermissionDenied   403 (one fixed body)     kResourceExhausted  413
@@ -28,6 +29,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/status.h"
+#include "server/ask_request.h"
 
 namespace whyd {
 
@@ -76,14 +78,13 @@ class Backend {
  public:
   virtual ~Backend() = default;
 
-  // POST /v1/tenants/{tenant}/ask. `request` has been checked: `asker` is a
-  // non-empty string; `question` and `faq` are strings when present and at
-  // least one is present; `subject` is an object of strings; `attachment` an
-  // object; `as_of` a string (as CheckAskRequest checks it, so an
-  // implementation need not check again). The body is the answer of api.md,
-  // in `body` or, with its digest, in `body_text`.
-  virtual Reply Ask(const std::string& tenant, const nlohmann::json& request,
-                    const CallContext& ctx) = 0;
+  // POST /v1/tenants/{tenant}/ask. `request` is the body as ParseAskRequest
+  // reads it (ask_request.h), without errors, and `request.tenant` the path's
+  // tenant: `asker` is not empty, `question` is not blank unless `faq` is
+  // given, `as_of` parsed, so an implementation need not check again. The
+  // body is the answer of api.md, in `body` or, with its digest, in
+  // `body_text`.
+  virtual Reply Ask(const AskRequest& request, const CallContext& ctx) = 0;
 
   // POST /v1/tenants/{tenant}/triage. `request` has string `subject`, `body`
   // and `requester`.

@@ -109,18 +109,12 @@ std::shared_ptr<const Rulebook> DiagnosisBackend::rulebook() const {
   return rules_;
 }
 
-Reply DiagnosisBackend::Ask(const std::string& tenant, const nlohmann::json& body, const CallContext&) {
-  std::vector<FieldError> errors;
-  // The server has run CheckAskRequest on `body` (backend.h): only what
-  // conversion adds is left to check.
-  StatusOr<AskRequest> request = ParseCheckedAskRequest(body, &errors);
-  if (!request.ok()) return Reply::Fail(request.status(), std::move(errors));
-  request->tenant = tenant;
+Reply DiagnosisBackend::Ask(const AskRequest& request, const CallContext&) {
   std::shared_ptr<const Rulebook> rules = rulebook();
   AnswerSummary summary;
   // The answer goes out as the text the answerer writes: no tree to build,
   // dump and free.
-  StatusOr<std::string> answer = answerer_.AskJson(*rules, *request, &summary);
+  StatusOr<std::string> answer = answerer_.AskJson(*rules, request, &summary);
   if (!answer.ok()) return Reply::Fail(answer.status());
   if (observer_) observer_(summary);
   AnswerDigest digest{summary.faq, std::nullopt, summary.subject_user, std::move(summary.causes)};

@@ -35,7 +35,7 @@ class DiagnosisBackend : public Backend {
   void set_observer(AnswerObserver observer) { observer_ = std::move(observer); }
   std::shared_ptr<const Rulebook> rulebook() const;
 
-  Reply Ask(const std::string& tenant, const nlohmann::json& request, const CallContext& ctx) override;
+  Reply Ask(const AskRequest& request, const CallContext& ctx) override;
   Reply Triage(const std::string& tenant, const nlohmann::json& request, const CallContext& ctx) override;
   Reply PutSnapshot(const std::string& tenant, nlohmann::json snapshot, std::string_view text,
                     const CallContext& ctx) override;

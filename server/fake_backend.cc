@@ -115,18 +115,18 @@ nlohmann::json Findings(const FakeFaq& faq, const FakeUser& subject) {
 
 }  // namespace
 
-Reply FakeBackend::Ask(const std::string& tenant, const nlohmann::json& request, const CallContext&) {
+Reply FakeBackend::Ask(const AskRequest& request, const CallContext&) {
   if (int delay = ask_delay_ms_; delay > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay));
-  if (tenant != "demo") return Reply::Fail(PermissionDeniedError("unknown tenant"));
-  const FakeUser* asker = FindUser(request["asker"].get<std::string>());
+  if (request.tenant != "demo") return Reply::Fail(PermissionDeniedError("unknown tenant"));
+  const FakeUser* asker = FindUser(request.asker);
   if (asker == nullptr) return Reply::Fail(PermissionDeniedError("unknown asker"));
 
   const FakeFaq* faq = nullptr;
   double confidence = 1.0;
   nlohmann::json alternatives = nlohmann::json::array();
-  const std::string question = Lower(request.value("question", ""));
-  if (request.contains("faq")) {
-    faq = FindFaq(request["faq"].get<std::string>());
+  const std::string question = Lower(request.question);
+  if (!request.faq.empty()) {
+    faq = FindFaq(request.faq);
     if (faq == nullptr) {
       return Reply::Fail(NotFoundError("unknown FAQ id"), {{"/faq", "no FAQ has this id"}});
     }
@@ -148,8 +148,8 @@ Reply FakeBackend::Ask(const std::string& tenant, const nlohmann::json& request,
   }
 
   const FakeUser* subject = nullptr;
-  if (request.contains("subject") && request["subject"].contains("user")) {
-    subject = FindUser(request["subject"]["user"].get<std::string>());
+  if (!request.subject_user.empty()) {
+    subject = FindUser(request.subject_user);
     if (subject == nullptr || !MaySee(*asker, *subject)) {
       return Reply::Fail(PermissionDeniedError("subject not visible"));
     }
@@ -182,9 +182,11 @@ Reply FakeBackend::Ask(const std::string& tenant, const nlohmann::json& request,
 
 Reply FakeBackend::Triage(const std::string& tenant, const nlohmann::json& request, const CallContext& ctx) {
   ++triage_calls_;
-  nlohmann::json ask = {{"asker", request["requester"]},
-                        {"question", request.value("subject", "") + "\n" + request["body"].get<std::string>()}};
-  Reply reply = Ask(tenant, ask, ctx);
+  AskRequest ask;
+  ask.tenant = tenant;
+  ask.asker = request["requester"].get<std::string>();
+  ask.question = request.value("subject", "") + "\n" + request["body"].get<std::string>();
+  Reply reply = Ask(ask, ctx);
   if (!reply.ok()) return reply;
   reply.body["category"] = "sign-in";
   reply.body["priority"] = reply.body["findings"].empty() ? "normal" : "high";

@@ -19,7 +19,7 @@ namespace whyd {
 
 class FakeBackend : public Backend {
  public:
-  Reply Ask(const std::string& tenant, const nlohmann::json& request, const CallContext& ctx) override;
+  Reply Ask(const AskRequest& request, const CallContext& ctx) override;
   Reply Triage(const std::string& tenant, const nlohmann::json& request, const CallContext& ctx) override;
   Reply PutSnapshot(const std::string& tenant, nlohmann::json snapshot, std::string_view text,
                     const CallContext& ctx) override;

@@ -14,6 +14,7 @@
 #include <httplib.h>
 
 #include "server/access_log.h"
+#include "server/ask_body.h"
 #include "server/audit_log.h"
 #include "server/auth.h"
 #include "server/idempotency.h"
@@ -381,6 +382,10 @@ bool HttpService::Admit(Exchange& ex, StatusOr<const ApiKey*> key) {
 }
 
 bool HttpService::ParseJsonBody(Exchange& ex, size_t limit, nlohmann::json* out) {
+  return AdmitJsonBody(ex, limit) && ParseAdmittedBody(ex, out);
+}
+
+bool HttpService::AdmitJsonBody(Exchange& ex, size_t limit) {
   if (ex.req.body.size() > limit) {
     SendProblem(ex, 413, "the body is " + std::to_string(ex.req.body.size()) +
                              " bytes; this endpoint accepts at most " + std::to_string(limit));
@@ -390,6 +395,10 @@ bool HttpService::ParseJsonBody(Exchange& ex, size_t limit, nlohmann::json* out)
     SendProblem(ex, 415, "send the body as Content-Type: application/json");
     return false;
   }
+  return true;
+}
+
+bool HttpService::ParseAdmittedBody(Exchange& ex, nlohmann::json* out) {
   StatusOr<nlohmann::json> parsed = whyd::ParseJsonBody(ex.req.body);
   if (!parsed.ok()) {
     SendProblem(ex, parsed.status().code() == StatusCode::kResourceExhausted ? 413 : 400,
@@ -467,14 +476,36 @@ void HttpService::HandleUnmatched(Exchange& ex) {
 
 void HttpService::HandleAsk(Exchange& ex) {
   ex.tenant = ex.param;
-  nlohmann::json request;
-  if (!Authorize(ex, kScopeAsk) || !ParseJsonBody(ex, options_.ask_body_limit, &request)) return;
-  if (auto errors = CheckAskRequest(request); !errors.empty()) {
-    return SendProblem(ex, 422, "the ask request is invalid", errors);
-  }
-  Reply reply = backend_.Ask(ex.tenant, request, ex.Context(options_.demo));
-  RecordAnswer(ex, "ask", request, reply);
+  if (!Authorize(ex, kScopeAsk) || !AdmitJsonBody(ex, options_.ask_body_limit)) return;
+  // An ordinary body is read in one pass (ask_body.h); any other goes through
+  // the JSON tree, which answers the errors.
+  std::optional<AskRequest> request = ParsePlainAskBody(ex.req.body);
+  if (!request && !(request = ReadAskTree(ex))) return;
+  request->tenant = ex.tenant;
+  Reply reply = backend_.Ask(*request, ex.Context(options_.demo));
+  RecordAnswer(ex, "ask", request->asker, request->subject_user, request->subject_email, reply);
   SendReply(ex, std::move(reply));
+}
+
+std::optional<AskRequest> HttpService::ReadAskTree(Exchange& ex) {
+  nlohmann::json body;
+  if (!ParseAdmittedBody(ex, &body)) return std::nullopt;
+  if (auto errors = CheckAskRequest(body); !errors.empty()) {
+    SendProblem(ex, 422, "the ask request is invalid", errors);
+    return std::nullopt;
+  }
+  std::vector<FieldError> errors;
+  StatusOr<AskRequest> request = ParseCheckedAskRequest(body, &errors);
+  if (!request.ok()) {
+    // Refused as a Backend refuses an ask (it did, when it converted the
+    // body itself): audited, and sent as a 422 with the errors.
+    Reply reply = Reply::Fail(request.status(), std::move(errors));
+    RecordAnswer(ex, "ask", StringAt(body, {"asker"}), StringAt(body, {"subject", "user"}),
+                 StringAt(body, {"subject", "email"}), reply);
+    SendReply(ex, std::move(reply));
+    return std::nullopt;
+  }
+  return std::move(*request);
 }
 
 void HttpService::HandleTriage(Exchange& ex) {
@@ -503,7 +534,7 @@ void HttpService::HandleTriage(Exchange& ex) {
     }
   }
   Reply reply = backend_.Triage(ex.tenant, request, ex.Context(options_.demo));
-  RecordAnswer(ex, "triage", request, reply);
+  RecordAnswer(ex, "triage", StringAt(request, {"requester"}), "", "", reply);
   SendReply(ex, std::move(reply));
   if (!delivery.empty() && ex.res.status < 500) {
     idempotency_->Store(cache_key, ex.req.body,
@@ -540,7 +571,8 @@ void HttpService::HandleDemoUsers(Exchange& ex) {
 
 // Feeds metrics and the audit log from an answer. The question text is never
 // recorded: only who asked about whom and what was found.
-void HttpService::RecordAnswer(Exchange& ex, const char* endpoint, const nlohmann::json& request,
+void HttpService::RecordAnswer(Exchange& ex, const char* endpoint, std::string_view asker,
+                               std::string_view subject_user, std::string_view subject_email,
                                const Reply& reply) {
   std::vector<std::string> causes;
   std::string faq;
@@ -571,12 +603,10 @@ void HttpService::RecordAnswer(Exchange& ex, const char* endpoint, const nlohman
     subject = StringAt(reply.body, {"subject", "user", "id"});
   }
   if (!audit_log_) return;
-  if (subject.empty()) subject = StringAt(request, {"subject", "user"});
-  if (subject.empty()) subject = StringAt(request, {"subject", "email"});
-  const std::string asker = std::string(endpoint) == "triage" ? StringAt(request, {"requester"})
-                                                              : StringAt(request, {"asker"});
+  if (subject.empty()) subject = subject_user;
+  if (subject.empty()) subject = subject_email;
   if (!audit_log_->Record(AuditEntry{0, ex.request_id, ex.tenant, ex.key != nullptr ? ex.key->id : "",
-                                     endpoint, asker, subject, faq, std::move(causes),
+                                     endpoint, std::string(asker), subject, faq, std::move(causes),
                                      HttpStatusFor(reply.status)})) {
     metrics_.ObserveAuditDropped();
   }

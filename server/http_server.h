@@ -22,7 +22,9 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/status.h"
@@ -138,13 +140,21 @@ class HttpService {
   bool Authorize(Exchange& ex, unsigned scope);
   bool AuthorizeOperator(Exchange& ex);
   bool Admit(Exchange& ex, StatusOr<const ApiKey*> key);
+  // The size limit (413) and content type (415), then the JSON (400, or 413
+  // when nested too deep). ParseJsonBody is the two in turn.
   bool ParseJsonBody(Exchange& ex, size_t limit, nlohmann::json* out);
+  bool AdmitJsonBody(Exchange& ex, size_t limit);
+  bool ParseAdmittedBody(Exchange& ex, nlohmann::json* out);
+  // An ask body that ParsePlainAskBody declined: parsed as a JSON tree,
+  // checked and converted; nullopt after the error response is sent.
+  std::optional<AskRequest> ReadAskTree(Exchange& ex);
   void SendJson(Exchange& ex, int status, const nlohmann::json& body);
   void SendProblem(Exchange& ex, int status, std::string_view detail,
                    const std::vector<FieldError>& errors = {});
   void SendReply(Exchange& ex, Reply reply);
-  void RecordAnswer(Exchange& ex, const char* endpoint, const nlohmann::json& request,
-                    const Reply& reply);
+  // `asker` and the subject are the request's, for the audit log.
+  void RecordAnswer(Exchange& ex, const char* endpoint, std::string_view asker,
+                    std::string_view subject_user, std::string_view subject_email, const Reply& reply);
 
   ServeOptions options_;
   ServiceConfig config_;

@@ -36,7 +36,7 @@ const char* TypeName(const nlohmann::json& v) {
 }
 
 void ExpectString(const nlohmann::json& body, const char* field, bool required,
-                  std::vector<FieldError>& errors, size_t max_length = 256) {
+                  std::vector<FieldError>& errors, size_t max_length = kMaxFieldBytes) {
   const std::string path = std::string("/") + field;
   auto it = body.find(field);
   if (it == body.end()) {
@@ -92,7 +92,7 @@ std::vector<FieldError> CheckAskRequest(const nlohmann::json& body) {
   ExpectString(body, "asker", true, errors);
   ExpectString(body, "question", false, errors, kMaxQuestionBytes);
   ExpectString(body, "faq", false, errors);
-  ExpectString(body, "as_of", false, errors, 64);
+  ExpectString(body, "as_of", false, errors, kMaxTimestampBytes);
   if (!body.contains("question") && !body.contains("faq")) {
     errors.push_back({"/question", "is required unless faq is given"});
   }
@@ -131,7 +131,7 @@ std::vector<FieldError> CheckTriageRequest(const nlohmann::json& body) {
   ExpectString(body, "subject", false, errors, 1000);
   ExpectString(body, "body", true, errors, 100000);
   ExpectString(body, "requester", true, errors);
-  ExpectString(body, "as_of", false, errors, 64);
+  ExpectString(body, "as_of", false, errors, kMaxTimestampBytes);
   return errors;
 }
 

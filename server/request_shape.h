@@ -13,7 +13,6 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/status.h"
-#include "server/backend.h"
 
 namespace whyd {
 
@@ -23,6 +22,11 @@ inline constexpr int kMaxJsonDepth = 64;
 
 // Longest question accepted, in bytes; question matching reads less than this.
 inline constexpr size_t kMaxQuestionBytes = 4000;
+
+// Longest string accepted, in bytes, where no other limit is named (an asker,
+// a FAQ id, a requester), and longest timestamp (`as_of`).
+inline constexpr size_t kMaxFieldBytes = 256;
+inline constexpr size_t kMaxTimestampBytes = 64;
 
 // Parses `text` as JSON. kInvalidArgument names the byte offset and why for
 // malformed input; kResourceExhausted when nesting exceeds kMaxJsonDepth.
