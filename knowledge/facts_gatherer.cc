@@ -157,7 +157,7 @@ const Record* BuildUserFacts(const TenantView& tenant, const Record& user, int64
                              int depth, FactArena& arena) {
   const AccountFields& F = Fields();
   Record* r = arena.NewRecord(F.user);
-  std::memcpy(static_cast<void*>(r->fields), user.fields, sizeof(Value) * F.user->field_count());
+  r->CopyFieldsFrom(user);
   tenant.AttachRelatedRecords(user, r, arena);
   std::string_view status = EffectiveStatus(user, now);
   if (!status.empty()) {
