@@ -8,8 +8,6 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -31,11 +29,9 @@ struct DemoTenant {
   std::unique_ptr<Store> store = testing::OpenMemoryStore();
   std::shared_ptr<const TenantView> view;
   DemoTenant() {
-    std::ifstream file(std::string(WHYD_SOURCE_DIR) + "/examples/demo-tenant.json");
-    std::stringstream text;
-    text << file.rdbuf();
-    doc = json::parse(text.str());
-    REQUIRE(store->ImportSnapshot(text.str()).ok());
+    const std::string text = testing::DemoSnapshotText();
+    doc = json::parse(text);
+    REQUIRE(store->ImportSnapshot(text).ok());
     view = store->Tenant("demo");
   }
   // Facts about `user` as u-adam asks, in a fresh arena: nothing read yet.
