@@ -367,7 +367,7 @@ class Evaluator {
         v = Value();
         break;
       }
-      v = r->fields[step.field];
+      v = r->get(step.field);  // resolves a pending field
     }
     if (v.is_absent() || n->condition >= 0) [[unlikely]] PathSeen(n, v);
     return v;

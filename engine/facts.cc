@@ -49,8 +49,22 @@ Record* FactArena::NewRecord(const RecordType* type) {
   auto* fields = reinterpret_cast<Value*>(static_cast<char*>(block) + sizeof(Record));
   std::memset(static_cast<void*>(fields), 0, sizeof(Value) * n);
   record->type = type;
-  record->fields = fields;
+  record->fields_ = fields;
   return record;
+}
+
+void Record::CopyFieldsFrom(const Record& from) {
+  std::memcpy(static_cast<void*>(fields_), from.fields_, sizeof(Value) * static_cast<size_t>(type->field_count()));
+}
+
+void Record::Resolve(int index) const {
+  // Records are never made const (FactArena::NewRecord hands out Record*),
+  // so writing through this const_cast is well defined; see facts.h for why
+  // a read may write.
+  Record& self = const_cast<Record&>(*this);
+  const PendingField* pending = fields_[index].as_pending();
+  pending->resolve(*pending, self, index);
+  if (fields_[index].is_pending()) [[unlikely]] fields_[index] = Value();  // a resolver's bug: unknown, never a loop
 }
 
 List* FactArena::NewList(size_t size, Value** items) {

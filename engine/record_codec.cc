@@ -160,7 +160,7 @@ Record* RecordReader::Next(const RecordType* type, FactArena& arena) {
   Record* r = arena.NewRecord(type);
   // Each value is decoded straight into its field (a record is discarded whole
   // when its bytes are malformed, so a half-written field is never seen).
-  Value* fields = r->fields;
+  Value* fields = r->fields_;
   for (uint64_t i = 0; i < count; ++i) {
     uint64_t field = 0;
     if (!ReadVarint(&field) || field >= field_count || !ReadValue(false, arena, &fields[field])) {

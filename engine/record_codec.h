@@ -46,6 +46,13 @@ class RecordReader {
     }
     return ReadLongVarint(v);
   }
+  // Moves past `bytes` bytes (framed by the caller, e.g. a collection of
+  // records it does not need); false, and ok() false, when fewer are left.
+  bool Skip(uint64_t bytes) {
+    if (!ok_ || bytes > static_cast<uint64_t>(end_ - p_)) return ok_ = false;
+    p_ += bytes;
+    return true;
+  }
   bool ok() const { return ok_; }
   bool done() const { return p_ == end_; }
 

@@ -7,6 +7,11 @@
 // three-valued logic propagates it), kNull is a fact known to be empty
 // (`locked_until: null` means "not locked", which is known).
 //
+// A third, internal state lives only in the fields of a Record: a pending
+// value (facts.h, PendingField), worked out on first read. It looks absent
+// to anything but Record::get, which resolves it before handing it out, so
+// no other code ever sees one.
+//
 // Thread-safety: values; immutable once built.
 #ifndef WHYD_ENGINE_VALUE_H_
 #define WHYD_ENGINE_VALUE_H_
@@ -34,6 +39,7 @@ std::string_view KindName(Kind kind);
 
 struct Record;
 struct List;
+struct PendingField;
 
 class Value {
  public:
@@ -52,6 +58,11 @@ class Value {
   static constexpr Value Duration(int64_t seconds) { Value v; v.kind_ = Kind::kDuration; v.i_ = seconds; return v; }
   static Value OfList(const List* l) { Value v; v.kind_ = Kind::kList; v.l_ = l; return v; }
   static Value OfRecord(const Record* r) { Value v; v.kind_ = Kind::kRecord; v.r_ = r; return v; }
+  // A record field to be resolved on first read (facts.h); only Record::get
+  // and the code that fills records may see one.
+  static Value Pending(const PendingField* p) {
+    Value v; v.i_ = static_cast<int64_t>(reinterpret_cast<intptr_t>(p)); return v;
+  }
 
   Kind kind() const { return kind_; }
   bool is_absent() const { return kind_ == Kind::kAbsent; }
@@ -68,6 +79,11 @@ class Value {
   int64_t as_duration() const { return i_; }
   const List* as_list() const { return l_; }
   const Record* as_record() const { return r_; }
+  // Absent with a payload: a pending field (every other absent Value is all zero).
+  bool is_pending() const { return kind_ == Kind::kAbsent && i_ != 0; }
+  const PendingField* as_pending() const {
+    return reinterpret_cast<const PendingField*>(static_cast<intptr_t>(i_));
+  }
 
  private:
   Kind kind_;

@@ -153,23 +153,58 @@ const Record* BuildStats(const TenantView& tenant, const Record& asker, int peri
 
 }  // namespace
 
+namespace {
+
+// The fields of a user's facts that BuildUserFacts leaves pending (facts.h):
+// recent_sign_ins, and at depth > 0 the linked users and eligible_employers,
+// each a user's facts of its own (and their related records) that most
+// questions never read. Lives in the facts' arena.
+struct PendingUserFields : PendingField {
+  const TenantView* tenant;
+  const Record* user;  // the view's stored record
+  int64_t now;
+  FactArena* arena;    // the facts' arena
+};
+
+void ResolveUserField(const PendingField& self, Record& r, int field) {
+  const AccountFields& F = Fields();
+  const auto& p = static_cast<const PendingUserFields&>(self);
+  Value v;
+  if (field == F.u.recent_sign_ins) {
+    v = RecentSignIns(r, p.now, *p.arena);  // the records of (resolved) sign_ins
+  } else if (field == F.u.case_owner) {
+    v = LinkedUser(*p.tenant, *p.user, F.u.case_owner_id, p.now, *p.arena);
+  } else if (field == F.u.manager) {
+    v = LinkedUser(*p.tenant, *p.user, F.u.manager_id, p.now, *p.arena);
+  } else if (field == F.u.mentor) {
+    v = LinkedUser(*p.tenant, *p.user, F.u.mentor_id, p.now, *p.arena);
+  } else if (field == F.u.eligible_employers) {
+    v = EligibleEmployers(*p.tenant, *p.user, p.now, *p.arena);
+  }
+  r.set(field, v);
+}
+
+}  // namespace
+
 const Record* BuildUserFacts(const TenantView& tenant, const Record& user, int64_t now,
                              int depth, FactArena& arena) {
   const AccountFields& F = Fields();
   Record* r = arena.NewRecord(F.user);
-  std::memcpy(static_cast<void*>(r->fields), user.fields, sizeof(Value) * F.user->field_count());
+  r->CopyFieldsFrom(user);
   tenant.AttachRelatedRecords(user, r, arena);
   std::string_view status = EffectiveStatus(user, now);
   if (!status.empty()) {
     r->set(F.u.effective_status, Value::String(status));
     r->set(F.u.inactive, Value::Bool(IsInactive(user, now)));
   }
-  r->set(F.u.recent_sign_ins, RecentSignIns(*r, now, arena));
+  // The rest is worked out when first read: one pending state for them all.
+  const Value pending = Value::Pending(arena.Copy(PendingUserFields{{&ResolveUserField}, &tenant, &user, now, &arena}));
+  r->set(F.u.recent_sign_ins, pending);
   if (depth > 0) {
-    r->set(F.u.case_owner, LinkedUser(tenant, user, F.u.case_owner_id, now, arena));
-    r->set(F.u.manager, LinkedUser(tenant, user, F.u.manager_id, now, arena));
-    r->set(F.u.mentor, LinkedUser(tenant, user, F.u.mentor_id, now, arena));
-    if (Str(user, F.u.type) == "learner") r->set(F.u.eligible_employers, EligibleEmployers(tenant, user, now, arena));
+    r->set(F.u.case_owner, pending);
+    r->set(F.u.manager, pending);
+    r->set(F.u.mentor, pending);
+    if (Str(user, F.u.type) == "learner") r->set(F.u.eligible_employers, pending);
   }
   return r;
 }

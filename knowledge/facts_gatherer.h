@@ -13,11 +13,19 @@
 // (visibility.h) and turns refusals into its 403. It fails with kNotFound when an
 // id names no user, kInvalidArgument for a malformed attachment.
 //
-// Lifetime: the facts borrow strings and records from the TenantView; keep the
-// shared_ptr to the view alive while the facts are read.
+// Laziness: what a question may not need is left pending (engine/facts.h)
+// and built on its first read through Record::get: a user's related records
+// (TenantView::AttachRelatedRecords), recent_sign_ins, the linked users and
+// eligible_employers. A value is built at most once and is the same whenever
+// it is built, so answers do not depend on what was read first.
 //
-// Thread-safety: a pure function of its arguments; the arena belongs to the
-// calling thread.
+// Lifetime: the facts borrow strings and records from the TenantView; keep the
+// shared_ptr to the view alive, and the arena, while the facts are read (a
+// first read decodes into the arena).
+//
+// Thread-safety: a pure function of its arguments; the arena and the facts,
+// which a first read of a pending field writes, belong to the calling thread.
+// The TenantView is only read, and stays safe to share.
 #ifndef WHYD_KNOWLEDGE_FACTS_GATHERER_H_
 #define WHYD_KNOWLEDGE_FACTS_GATHERER_H_
 

@@ -86,7 +86,8 @@ struct ImportOptions {
 // set (display_name, group_ids, groups, group_lineage, group_roots,
 // organisation). Their related records (programmes, ilr_episodes, documents,
 // emails, sign_ins, newest_activation_email) are held encoded, to keep a large
-// tenant small, and decoded per question by AttachRelatedRecords; the
+// tenant small, and decoded per question by AttachRelatedRecords (when a
+// question first reads them); the
 // time-dependent fields (effective_status, inactive, recent_sign_ins,
 // case_owner/manager/mentor, eligible_employers) are computed per question.
 // GatherFacts and BuildUserFacts (facts_gatherer.h) do both. Records and
@@ -145,8 +146,10 @@ class TenantView {
   // Sets the related-record fields of `facts`, a copy of `user` (a user of
   // this view) being filled for a question: programmes, ilr_episodes,
   // documents, emails and sign_ins (emails and sign-ins oldest first) and
-  // newest_activation_email, decoded into `arena`. Does nothing for a record
-  // that is not one of this view's users.
+  // newest_activation_email. A collection with records is pending (facts.h):
+  // decoded into `arena` when its field is first read, so `arena` and this
+  // view must outlive every read of `facts`, which belongs to the arena's
+  // thread. Does nothing for a record that is not one of this view's users.
   void AttachRelatedRecords(const Record& user, Record* facts, FactArena& arena) const;
 
  private:

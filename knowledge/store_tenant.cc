@@ -371,7 +371,9 @@ std::shared_ptr<const TenantView> TenantViewBuilder::Finish() {
   const size_t n = rep.users.size();
 
   // Each user's related records as one byte string: per collection, a count
-  // and the records, emails and sign-ins oldest first (ties in snapshot order).
+  // and, when it is not 0, the byte length of the records, then the records,
+  // emails and sign-ins oldest first (ties in snapshot order). The length
+  // lets a question decode one collection without reading the others.
   pending_->related.resize(n);
   pending_->copied_related.resize(n);
   rep.related.resize(n);
@@ -390,8 +392,11 @@ std::shared_ptr<const TenantView> TenantViewBuilder::Finish() {
     size_t next = 0;
     for (uint8_t c = 0; c < RelatedCollections().size(); ++c) {
       size_t end = next;
-      while (end < records.size() && records[end].collection == c) ++end;
+      size_t bytes = 0;
+      for (; end < records.size() && records[end].collection == c; ++end) bytes += records[end].bytes.size();
       AppendVarint(end - next, &blob);
+      if (end == next) continue;
+      AppendVarint(bytes, &blob);
       for (; next < end; ++next) blob += records[next].bytes;
     }
     rep.related[i] = rep.arena.CopyString(blob);
@@ -545,37 +550,93 @@ std::vector<const Record*> TenantView::FindUsersByDisplayName(std::string_view n
   return out;
 }
 
+namespace {
+
+// Most users have no records in most collections: their empty lists share
+// one read-only List instead of taking an allocation each.
+Value NoRecords() {
+  static const Value kNoItem;
+  static const List kEmptyList{&kNoItem, 0};
+  return Value::OfList(&kEmptyList);
+}
+
+// The related-record fields of one user's facts, pending until first read:
+// a collection is decoded when its field is read, newest_activation_email
+// worked out from the (decoded) emails when it is read. Lives in the facts'
+// arena; the bytes belong to the view.
+struct PendingRelated : PendingField {
+  std::string_view bytes;  // the user's encoded related records
+  FactArena* arena;        // the facts' arena, for the decoded records
+};
+
+void ResolveRelated(const PendingField& self, Record& facts, int field) {
+  const AccountFields& F = Fields();
+  const auto& pending = static_cast<const PendingRelated&>(self);
+  if (field == F.u.newest_activation_email) {
+    // Emails are oldest first, ties in snapshot order: the last activation
+    // email is the newest (a tie goes to the later one). The records are
+    // those of `emails`, so the two compare equal by identity.
+    const Record* newest = nullptr;
+    const Value& emails = facts.get(F.u.emails);
+    if (emails.kind() == Kind::kList) {
+      for (const Value& e : *emails.as_list()) {
+        if (Str(e.as_record(), F.e.kind) == "activation") newest = e.as_record();
+      }
+    }
+    facts.set(field, newest ? Value::OfRecord(newest) : Value::Null());
+    return;
+  }
+  RecordReader reader(pending.bytes);
+  for (const RelatedCollection& c : RelatedCollections()) {
+    uint64_t count = 0, size = 0;
+    if (!reader.ReadVarint(&count)) count = 0;  // cannot happen for bytes the builder wrote
+    if (count != 0 && !reader.ReadVarint(&size)) count = 0;
+    if (c.user_field != field) {
+      if (count != 0) reader.Skip(size);
+      continue;
+    }
+    if (count == 0) {
+      facts.set(field, NoRecords());
+      return;
+    }
+    Value* items = nullptr;
+    List* list = pending.arena->NewList(count, &items);
+    for (uint64_t k = 0; k < count; ++k) {
+      const Record* r = reader.Next(c.type, *pending.arena);
+      if (r == nullptr) break;  // cannot happen for bytes the builder wrote
+      items[k] = Value::OfRecord(r);
+    }
+    facts.set(field, Value::OfList(list));
+    return;
+  }
+  facts.set(field, NoRecords());  // not a related-record field: cannot happen
+}
+
+}  // namespace
+
 void TenantView::AttachRelatedRecords(const Record& user, Record* facts, FactArena& arena) const {
   const AccountFields& F = Fields();
   const int64_t index = rep_->IndexOf(user);
   if (index < 0) return;
-  RecordReader reader(rep_->related[static_cast<size_t>(index)]);
-  const Record* newest_activation = nullptr;
-  // Most users have no records in most collections: their empty lists share
-  // one read-only List instead of taking an allocation each.
-  static const Value kNoItem;
-  static const List kEmptyList{&kNoItem, 0};
+  const std::string_view bytes = rep_->related[static_cast<size_t>(index)];
+  // Empty collections are set now (the counts are at hand and cost nothing
+  // to read); the others, and newest_activation_email when there are
+  // emails, are pending until a rule, template or explanation reads them.
+  const PendingRelated* pending = nullptr;
+  RecordReader reader(bytes);
   for (const RelatedCollection& c : RelatedCollections()) {
-    uint64_t count = 0;
+    uint64_t count = 0, size = 0;
     if (!reader.done() && !reader.ReadVarint(&count)) count = 0;
+    if (count != 0 && (!reader.ReadVarint(&size) || !reader.Skip(size))) count = 0;
     if (count == 0) {
-      facts->set(c.user_field, Value::OfList(&kEmptyList));
+      facts->set(c.user_field, NoRecords());
+      if (c.user_field == F.u.emails) facts->set(F.u.newest_activation_email, Value::Null());
       continue;
     }
-    Value* items = nullptr;
-    List* list = arena.NewList(count, &items);
-    for (uint64_t k = 0; k < count; ++k) {
-      const Record* r = reader.Next(c.type, arena);
-      if (r == nullptr) break;  // cannot happen for bytes the builder wrote
-      items[k] = Value::OfRecord(r);
-      // Emails are oldest first, ties in snapshot order: the last activation
-      // email is the newest (a tie goes to the later one).
-      if (c.user_field == F.u.emails && Str(r, F.e.kind) == "activation") newest_activation = r;
-    }
-    facts->set(c.user_field, Value::OfList(list));
+    if (pending == nullptr) pending = arena.Copy(PendingRelated{{&ResolveRelated}, bytes, &arena});
+    facts->set(c.user_field, Value::Pending(pending));
+    if (c.user_field == F.u.emails) facts->set(F.u.newest_activation_email, Value::Pending(pending));
   }
-  facts->set(F.u.newest_activation_email,
-             newest_activation ? Value::OfRecord(newest_activation) : Value::Null());
 }
 
 std::vector<const Record*> TenantView::UsersNamedIn(std::string_view question) const {

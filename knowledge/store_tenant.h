@@ -16,8 +16,8 @@
 //    ids) interned and the group-derived lists shared by users with the same
 //    groups;
 //  - each user's programmes, ILR episodes, documents, emails and sign-ins as
-//    one encoded byte string (engine/record_codec.h), decoded only when a
-//    question gathers that user's facts;
+//    one encoded byte string (engine/record_codec.h), each collection framed
+//    by its count and byte length, decoded only when a question reads it;
 //  - lookups as open-addressing tables of (hash tag, user index) rather than
 //    node-based maps with copied keys.
 //

@@ -3,9 +3,6 @@
 // remove a cause), and check stats over a known tenant.
 #include <catch2/catch.hpp>
 
-#include <fstream>
-#include <sstream>
-
 #include "knowledge/account_schema.h"
 #include "knowledge/facts_gatherer.h"
 #include "knowledge/visibility.h"
@@ -21,10 +18,7 @@ struct Demo {
   std::shared_ptr<const TenantView> view;
   FactArena arena;
   Demo() {
-    std::ifstream file(std::string(WHYD_SOURCE_DIR) + "/examples/demo-tenant.json");
-    std::stringstream text;
-    text << file.rdbuf();
-    REQUIRE(store->ImportSnapshot(text.str()).ok());
+    REQUIRE(store->ImportSnapshot(testing::DemoSnapshotText()).ok());
     view = store->Tenant("demo");
   }
   const Record* Facts(const char* asker, const char* user, const char* other = "") {

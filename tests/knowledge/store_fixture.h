@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -64,6 +66,14 @@ inline nlohmann::json MiniSnapshot(const std::string& tenant = "acme") {
   })");
   doc["tenant"]["id"] = tenant;
   return doc;
+}
+
+// The text of examples/demo-tenant.json (empty when it cannot be read).
+inline std::string DemoSnapshotText() {
+  std::ifstream file(std::string(WHYD_SOURCE_DIR) + "/examples/demo-tenant.json");
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
 }
 
 inline int64_t At(const char* ts) { return *ParseTimestamp(ts); }
