@@ -36,7 +36,8 @@ TEST_CASE("the fast writer agrees with the library on chosen values") {
 
 // Random documents over an alphabet rich in the bytes that need care.
 nlohmann::json RandomJson(std::mt19937& rng, int depth) {
-  const std::string alphabet = std::string("ab \"\\/\n\t\r\b\f\x01\x1f\x7f\xc3\xa9\xe2\x80\x94\xff\xf0\x9f", 24) + '\0';
+  static constexpr char kBytes[] = "ab \"\\/\n\t\r\b\f\x01\x1f\x7f\xc3\xa9\xe2\x80\x94\xff\xf0\x9f";
+  const std::string alphabet = std::string(kBytes, sizeof kBytes - 1) + '\0';
   auto random_string = [&] {
     std::string s;
     const int n = static_cast<int>(rng() % 12);
