@@ -187,7 +187,7 @@ TEST_CASE("now, today and date of a timestamp", "[expr]") {
   CHECK(env.Test("date(now()) == today()") == Tri::kTrue);
 }
 
-TEST_CASE("if chooses a branch; an unknown condition gives unknown", "[expr]") {
+TEST_CASE("if chooses a branch, and an unknown condition gives unknown", "[expr]") {
   Env env(kFacts);
   CHECK(env.Eval("if(user.failed_logins > 3, \"many\", \"few\")").as_string() == "many");
   CHECK(env.Eval("if(user.mfa_registered, 1, 2)").as_int() == 2);

@@ -122,7 +122,7 @@ TEST_CASE("a holding rule hides the rules it suppresses", "[rule_set]") {
   CHECK(unlocked.suppressed.empty());
 }
 
-TEST_CASE("findings carry explanation, evidence and remediation; filters redact", "[rule_set]") {
+TEST_CASE("findings carry explanation, evidence and remediation, and filters redact", "[rule_set]") {
   auto rules = Compile(kPack);
   REQUIRE(rules->ok());
   Run run;

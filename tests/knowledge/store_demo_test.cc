@@ -120,7 +120,7 @@ TEST_CASE("demo: the ambiguous case owner in a CSV", "[demo]") {
   CHECK(row->get(F.cr.learner_matches).as_int() == 0);
 }
 
-TEST_CASE("stats count by effective status; due_to_expire follows visibility", "[store][stats]") {
+TEST_CASE("stats count by effective status, and due_to_expire follows visibility", "[store][stats]") {
   auto store = testing::OpenMemoryStore();
   REQUIRE(store->ImportSnapshot(testing::MiniSnapshot().dump()).ok());
   auto view = store->Tenant("acme");

@@ -427,7 +427,7 @@ TEST_CASE("large, chunked and 100-continue bodies arrive whole") {
   }
 }
 
-TEST_CASE("a slow route runs on a thread of its own; other requests wait only for a free event thread") {
+TEST_CASE("a slow route runs on a thread of its own, and other requests wait only for a free event thread") {
   const bool direct = GENERATE(false, true);
   TransportFixture server(1, 5, 5, direct);
   // Catch's assertions are for this thread only: the client threads report back.
