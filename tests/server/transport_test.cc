@@ -31,16 +31,19 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
+// The kernel's struct sched_attr, which glibc 2.36 does not declare.
+struct SchedAttr {
+  uint32_t size, policy;
+  uint64_t flags;
+  int32_t nice;
+  uint32_t priority;
+  uint64_t runtime, deadline, period;
+};
+
 // The scheduler slice this thread asked for (sched_attr.sched_runtime), or 0
 // when the kernel does not say.
 uint64_t SliceOfThisThread() {
-  struct {
-    uint32_t size, policy;
-    uint64_t flags;
-    int32_t nice;
-    uint32_t priority;
-    uint64_t runtime, deadline, period;
-  } attr{};
+  SchedAttr attr{};
   attr.size = sizeof attr;
   if (::syscall(SYS_sched_getattr, 0, &attr, sizeof attr, 0) != 0) return 0;
   return attr.runtime;
@@ -678,13 +681,7 @@ TEST_CASE("event threads ask the scheduler for short time slices") {
   // by design): find out on a thread of the test's own.
   bool settable = false;
   std::thread([&settable] {
-    struct {
-      uint32_t size, policy;
-      uint64_t flags;
-      int32_t nice;
-      uint32_t priority;
-      uint64_t runtime, deadline, period;
-    } attr{};
+    SchedAttr attr{};
     attr.size = sizeof attr;
     attr.runtime = 100000;
     settable = ::syscall(SYS_sched_setattr, 0, &attr, 0) == 0 && SliceOfThisThread() == 100000;
